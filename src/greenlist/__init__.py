@@ -1,0 +1,1 @@
+"""greenlist: a province's national green manufacturing list recommendation campaign."""

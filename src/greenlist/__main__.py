@@ -1,0 +1,3 @@
+from greenlist.cli import main
+
+main()

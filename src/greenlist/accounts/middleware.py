@@ -1,0 +1,20 @@
+"""Sets the data scope of each request from its user (see ``greenlist.scoping``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from greenlist.scoping import Scope, scope
+
+
+class ScopeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        active = Scope.for_user(request.user)
+        request.scope = active  # type: ignore[attr-defined]
+        with scope(active):
+            return self.get_response(request)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from greenlist.admin_site import ProvinceAdmin, ReadOnlyAdmin
+from greenlist.campaign import models
+
+
+@admin.register(models.Batch)
+class BatchAdmin(ReadOnlyAdmin):
+    list_display = ["title", "code", "province", "file_name"]
+
+
+@admin.register(models.Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    """Read-only here: state changes go through the audited workflow, not the admin."""
+
+    list_display = ["organisation", "category", "unit", "method", "evaluator", "state", "submitted_at"]
+    list_filter = ["category", "state", "method", "unit"]
+    search_fields = ["organisation__name", "organisation__uscc"]
+    list_select_related = ["organisation", "unit", "evaluator"]
+
+
+@admin.register(models.Consultation)
+class ConsultationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "department", "agrees", "recorded_at"]
+
+
+@admin.register(models.UnitSubmission)
+class UnitSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "batch", "submitted_at", "reopened_until", "quota_override"]
+
+
+admin.site.register(models.Attachment, ProvinceAdmin)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from greenlist.demo.load import PASSWORD, load_demo
+
+LOGINS = [
+    ("province", "省工业和信息化厅（节能与综合利用处）"),
+    ("city_shijiazhuang", "石家庄市工业和信息化局（推荐名单已完成）"),
+    ("city_tangshan", "唐山市工业和信息化局"),
+    ("dept_shijiazhuang_ecology_environment", "石家庄市生态环境部门"),
+    ("applicant", "石家庄市一家申报企业"),
+    ("applicant_tangshan", "唐山市一家申报企业"),
+    ("evaluator", "第三方评价机构（接近15项上限）"),
+    ("evaluator_overcap", "第三方评价机构（超过15项上限）"),
+    ("admin", "系统管理员"),
+]
+
+
+class Command(BaseCommand):
+    help = "加载确定性的演示数据（2024年度河北省，14个推荐单位、约300个申报主体）；可重复执行。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = load_demo()
+        self.stdout.write("演示数据已就绪：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        self.stdout.write(f"\n演示账号（密码均为 {PASSWORD}，仅用于演示）：")
+        for username, who in LOGINS:
+            self.stdout.write(f"  {username:<40} {who}")
+        self.stdout.write("  其余推荐单位：city_<代码>，如 city_baoding；征求意见部门：dept_<代码>_<部门>")

@@ -1,0 +1,239 @@
+"""The campaign: batches, applications and their attachments, consultations, unit submissions.
+
+Models stay thin; state changes go through ``greenlist.campaign.actions``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from greenlist.campaign.workflow import State
+from greenlist.registry.models import Evaluator, Organisation, RecommendingUnit
+from greenlist.rules.batch import Batch as BatchParameters
+from greenlist.rules.batch import load_batch_file
+from greenlist.rules.vocabulary import Category, Department, Method, ParkLevel
+from greenlist.scoping import Scope, ScopedManager
+
+
+class Batch(models.Model):
+    """年度批次. Its parameters live in the batch file; the row anchors applications to it."""
+
+    code = models.CharField("批次", max_length=20)
+    province = models.CharField("省份", max_length=40)
+    title = models.CharField("名称", max_length=100)
+    file_name = models.CharField("批次文件", max_length=200)
+    file_sha256 = models.CharField("批次文件校验值", max_length=64)
+
+    class Meta:
+        ordering = ["-code"]
+        verbose_name = verbose_name_plural = "年度批次"
+        constraints = [models.UniqueConstraint(fields=["province", "code"], name="batch_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def sync_from_file(cls, path: Path) -> Batch:
+        params = load_batch_file(path)
+        batch, _ = cls.objects.update_or_create(
+            province=params.province,
+            code=params.code,
+            defaults={
+                "title": params.title,
+                "file_name": path.name,
+                "file_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            },
+        )
+        return batch
+
+    @classmethod
+    def current(cls, code: str | None = None) -> Batch:
+        return cls.objects.get(province=settings.GREENLIST_PROVINCE, code=code or settings.GREENLIST_DEFAULT_BATCH)
+
+    @cached_property
+    def parameters(self) -> BatchParameters:
+        return load_batch_file(Path(settings.GREENLIST_DATA_DIR) / "batches" / self.file_name)
+
+
+def _unit_or_org_scope(scope: Scope) -> Q | None:
+    if scope.unit_id is not None:
+        return Q(unit_id=scope.unit_id)
+    if scope.organisation_id is not None:
+        return Q(organisation_id=scope.organisation_id)
+    if scope.evaluator_id is not None:
+        return Q(evaluator_id=scope.evaluator_id)
+    return None
+
+
+class Application(models.Model):
+    """One organisation's application in one category of one batch."""
+
+    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="申报主体", on_delete=models.PROTECT, related_name="applications"
+    )
+    unit = models.ForeignKey(
+        RecommendingUnit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="applications"
+    )
+    category = models.CharField("申报类别", max_length=20, choices=Category.choices())
+    method = models.CharField("评价方式", max_length=20, choices=Method.choices(), default=Method.SELF)
+    evaluator = models.ForeignKey(
+        Evaluator,
+        verbose_name="第三方评价机构",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    industry = models.CharField("行业", max_length=60, blank=True)
+    evaluation_standard = models.CharField("评价依据标准", max_length=120, blank=True)
+    score = models.DecimalField("评价得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    no_result_promise = models.BooleanField("无结果承诺声明", default=False)
+    product = models.CharField("主要产品", max_length=60, blank=True)
+    unit_energy = models.DecimalField("单位产品能耗", max_digits=12, decimal_places=3, null=True, blank=True)
+    # Park facts (rule P1/P2)
+    park_level = models.CharField("园区级别", max_length=20, choices=ParkLevel.choices(), blank=True)
+    industrial_share = models.DecimalField("工业增加值占比(%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    manufacturing_and_energy = models.BooleanField("主要功能为产品制造和能源供给", null=True, blank=True)
+    legal_boundary = models.BooleanField("有法定边界和范围", null=True, blank=True)
+    management_body = models.BooleanField("有统一管理机构", null=True, blank=True)
+    low_carbon_pilot = models.BooleanField("国家低碳工业园区试点", default=False)
+    high_tech_zone = models.BooleanField("高新技术开发区", default=False)
+    green_factories_inside = models.PositiveIntegerField("园区内绿色工厂数量", null=True, blank=True)
+    # Supply-chain facts (rule S2)
+    green_factory_suppliers = models.PositiveIntegerField("供应商中绿色工厂数量", null=True, blank=True)
+    producer_responsibility_pilot = models.BooleanField("汽车产品生产者责任延伸试点", default=False)
+
+    state = models.CharField("状态", max_length=30, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects: ScopedManager[Application] = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["unit__order", "category", "submitted_at", "id"]
+        verbose_name = verbose_name_plural = "申报"
+        base_manager_name = "unscoped"
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "organisation", "category"], name="application_unique")
+        ]
+        indexes = [models.Index(fields=["batch", "unit", "category", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}（{Category(self.category).label}）"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        return _unit_or_org_scope(scope)
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"applications/{instance.application_id}/{instance.kind}/{instance.sha256[:16]}{suffix}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        EVALUATION_REPORT = "evaluation_report", "评价报告"
+        EXPERIENCE_REPORT = "experience_report", "典型经验报告（附件2）"
+        OTHER = "other", "其他材料"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    file = models.FileField("文件", upload_to=attachment_path)
+    original_name = models.CharField("原文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects: ScopedManager[Attachment] = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+        verbose_name = verbose_name_plural = "申报材料"
+        base_manager_name = "unscoped"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        condition = _unit_or_org_scope(scope)
+        if condition is None:
+            return None
+        return Q(application__in=Application.unscoped.filter(condition))
+
+
+class Consultation(models.Model):
+    """征求意见: a department's opinion on a unit's draft list (rule C1)."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="consultations")
+    unit = models.ForeignKey(RecommendingUnit, on_delete=models.PROTECT, related_name="consultations")
+    department = models.CharField("部门", max_length=30, choices=Department.choices())
+    agrees = models.BooleanField("同意推荐", default=True)
+    opinion = models.TextField("意见")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
+
+    objects: ScopedManager[Consultation] = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["unit__order", "department"]
+        verbose_name = verbose_name_plural = "征求意见"
+        base_manager_name = "unscoped"
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "unit", "department"], name="consultation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {Department(self.department).label}"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        return Q(unit_id=scope.unit_id) if scope.unit_id is not None else None
+
+
+class UnitSubmission(models.Model):
+    """A unit's submission of its list to the province, with the province's overrides (Q1, D1)."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="unit_submissions")
+    unit = models.ForeignKey(RecommendingUnit, on_delete=models.PROTECT, related_name="submissions")
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_until = models.DateTimeField("省厅延期至", null=True, blank=True)
+    quota_override = models.PositiveIntegerField("省厅核定推荐名额", null=True, blank=True)
+    quota_override_reason = models.TextField("核定理由", blank=True)
+
+    objects: ScopedManager[UnitSubmission] = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["unit__order"]
+        verbose_name = verbose_name_plural = "推荐单位报送"
+        base_manager_name = "unscoped"
+        constraints = [models.UniqueConstraint(fields=["batch", "unit"], name="unit_submission_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.batch}"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        return Q(unit_id=scope.unit_id) if scope.unit_id is not None else None

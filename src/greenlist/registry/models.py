@@ -1,0 +1,205 @@
+"""The registry: recommending units, organisations, green lists, negative records, evaluators.
+
+These are facts the campaign reads (mostly imported from the exchange workbook); the rules in
+``greenlist.rules`` decide what they mean.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+from greenlist.registry.fields import UsccField
+from greenlist.rules.names import normalise_name
+from greenlist.rules.vocabulary import Category, ListLevel, ListStatus, RecordType
+from greenlist.scoping import Scope, ScopedManager
+
+
+class RecommendingUnit(models.Model):
+    """推荐单位: a city bureau (or 定州, 辛集, 雄安新区) that recommends to the province."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "设区市"
+        COUNTY_CITY = "county_city", "省直管县级市"
+        NEW_AREA = "new_area", "新区"
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=40, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    region = models.CharField("行政区划代码前缀", max_length=6)
+    bureau = models.CharField("主管部门", max_length=60)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = verbose_name_plural = "推荐单位"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NormalisedNameMixin(models.Model):
+    name = models.CharField("名称", max_length=200)
+    name_normalised = models.CharField("规范化名称", max_length=200, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_normalised = normalise_name(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Organisation(NormalisedNameMixin):
+    """An applicant: an enterprise or an industrial park's management body."""
+
+    uscc = UsccField(unique=True)
+    unit = models.ForeignKey(
+        RecommendingUnit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="organisations"
+    )
+    industry = models.CharField("行业", max_length=60, blank=True)
+
+    objects: ScopedManager[Organisation] = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["unit__order", "name"]
+        verbose_name = verbose_name_plural = "申报主体"
+        base_manager_name = "unscoped"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        if scope.unit_id is not None:
+            return Q(unit_id=scope.unit_id)
+        if scope.organisation_id is not None:
+            return Q(pk=scope.organisation_id)
+        if scope.evaluator_id is not None:
+            applications = apps.get_model("campaign", "Application").unscoped
+            return Q(pk__in=applications.filter(evaluator_id=scope.evaluator_id).values("organisation_id"))
+        return None
+
+
+class Evaluator(NormalisedNameMixin):
+    """第三方评价机构, identified by its legal entity's uscc (the V3 cap counts per legal entity)."""
+
+    uscc = UsccField(unique=True)
+    declaration_signed_at = models.DateTimeField("无结果承诺声明签署时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "第三方评价机构"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Diagnosis(models.Model):
+    """免费节能诊断 an evaluator gave an industrial enterprise (rule V1)."""
+
+    evaluator = models.ForeignKey(Evaluator, on_delete=models.CASCADE, related_name="diagnoses")
+    client_uscc = models.CharField("服务企业统一社会信用代码", max_length=18)
+    day = models.DateField("服务日期")
+    client_province = models.CharField("服务企业所在省", max_length=20)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = verbose_name_plural = "免费节能诊断记录"
+        constraints = [
+            models.UniqueConstraint(fields=["evaluator", "client_uscc", "day"], name="diagnosis_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} → {self.client_uscc} ({self.day})"
+
+
+class BlacklistEntry(models.Model):
+    """An evaluator blacklisted for fraud (rule V2)."""
+
+    evaluator_uscc = models.CharField("机构统一社会信用代码", max_length=18, db_index=True)
+    listed_on = models.DateField("列入日期")
+    reason = models.TextField("原因", blank=True)
+
+    class Meta:
+        ordering = ["-listed_on"]
+        verbose_name = verbose_name_plural = "评价机构黑名单"
+        constraints = [
+            models.UniqueConstraint(fields=["evaluator_uscc", "listed_on"], name="blacklist_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator_uscc} {self.listed_on}"
+
+
+class ProvincialListEntry(NormalisedNameMixin):
+    """省级绿色制造名单 entry (also national entries the province keeps)."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    category = models.CharField("类别", max_length=20, choices=Category.choices())
+    level = models.CharField("级别", max_length=20, choices=ListLevel.choices())
+    unit = models.ForeignKey(
+        RecommendingUnit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="list_entries"
+    )
+    year = models.PositiveSmallIntegerField("列入年份")
+    status = models.CharField("状态", max_length=20, choices=ListStatus.choices(), default=ListStatus.ACTIVE)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit__order", "category", "-year", "name"]
+        verbose_name = verbose_name_plural = "省级绿色制造名单"
+        constraints = [
+            models.UniqueConstraint(fields=["uscc", "category", "level"], name="list_entry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{Category(self.category).label}，{ListLevel(self.level).label}）"
+
+
+class NegativeRecord(NormalisedNameMixin):
+    """负面记录: a dated fact that can exclude an applicant (rules E1–E6)."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
+    type = models.CharField("类型", max_length=30, choices=RecordType.choices())
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+    note = models.TextField("说明", blank=True)
+    # Upsert key: one record per (uscc or normalised name, type, start day).
+    key = models.CharField(max_length=40, unique=True, editable=False)
+
+    objects: ScopedManager[NegativeRecord] = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = verbose_name_plural = "负面记录"
+        base_manager_name = "unscoped"
+
+    def __str__(self) -> str:
+        return f"{self.name} {RecordType(self.type).label} {self.start}"
+
+    @staticmethod
+    def make_key(uscc: str, name_normalised: str, type_: str, start: object) -> str:
+        subject = uscc or f"name:{name_normalised}"
+        return hashlib.sha1(f"{subject}|{type_}|{start}".encode()).hexdigest()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_normalised = normalise_name(self.name)
+        self.key = self.make_key(self.uscc, self.name_normalised, self.type, self.start)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        # Credit facts are shown to the unit whose applicants they concern, and to the applicant.
+        if scope.unit_id is not None:
+            orgs = Organisation.unscoped.filter(unit_id=scope.unit_id)
+            return Q(uscc__in=orgs.values("uscc")) | Q(uscc="", name_normalised__in=orgs.values("name_normalised"))
+        if scope.organisation_id is not None:
+            orgs = Organisation.unscoped.filter(pk=scope.organisation_id)
+            return Q(uscc__in=orgs.values("uscc")) | Q(uscc="", name_normalised__in=orgs.values("name_normalised"))
+        return None

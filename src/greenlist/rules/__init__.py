@@ -1,0 +1,6 @@
+"""The notice's rules as plain functions over plain data.
+
+Nothing in this package imports Django: the database layer (``greenlist.screening``) builds the
+facts, these functions return findings, and the web UI and command line explain them. Every
+finding names its rule id (DESIGN.md's catalogue) and the clause of the notice it comes from.
+"""

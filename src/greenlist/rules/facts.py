@@ -1,0 +1,132 @@
+"""Plain data the rules read. The database layer builds these; tests build them by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from greenlist.rules.vocabulary import Category, ListLevel, ListStatus, Method, ParkLevel, RecordType
+
+
+@dataclass(frozen=True)
+class NegativeRecord:
+    """A dated fact that can exclude an applicant (E1–E6).
+
+    ``end`` is the day the state ended (removed from a list, production resumed, rectification
+    completed, a list removal undone); ``None`` means still in force.
+    """
+
+    type: RecordType
+    start: dt.date
+    end: dt.date | None = None
+    uscc: str = ""
+    name: str = ""
+    source: str = ""
+    note: str = ""
+    matched_by_name: bool = False  # matched to the applicant by normalised name, not uscc
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """A provincial (or national) green-list entry."""
+
+    uscc: str
+    name: str
+    category: Category
+    level: ListLevel
+    unit: str  # recommending unit's name, e.g. "石家庄市"
+    year: int
+    status: ListStatus
+    revoked_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ParkFacts:
+    level: ParkLevel | None = None
+    industrial_share: Decimal | None = None  # percent, e.g. Decimal("62.5")
+    manufacturing_and_energy: bool | None = None  # 主要功能为产品制造和能源供给
+    legal_boundary: bool | None = None
+    management_body: bool | None = None
+    low_carbon_pilot: bool = False  # 国家低碳工业园区试点
+    high_tech_zone: bool = False  # 高新技术开发区
+    green_factories_inside: int | None = None
+
+
+@dataclass(frozen=True)
+class SupplyChainFacts:
+    green_factory_suppliers: int | None = None
+    producer_responsibility_pilot: bool = False  # 汽车产品生产者责任延伸试点
+
+
+@dataclass(frozen=True)
+class EnergyLevel:
+    """One product's energy-efficiency reference values (F3); lower is better unless stated."""
+
+    product: str
+    unit: str
+    benchmark: Decimal | None  # 标杆水平 (key industries)
+    baseline: Decimal | None  # 基准水平
+    grade1: Decimal | None = None  # 能耗限额 1级 / 先进值 (other industries)
+    lower_is_better: bool = True
+    key_industry: bool = True
+    source: str = ""
+    confidence: str = ""
+
+
+@dataclass(frozen=True)
+class Application:
+    uscc: str
+    name: str
+    category: Category
+    unit: str  # recommending unit's name
+    method: Method
+    industry: str = ""
+    evaluator_uscc: str = ""
+    score: Decimal | None = None
+    submitted_at: dt.datetime | None = None
+    no_result_promise: bool = False  # 无结果承诺声明 (V4)
+    standard_used: str = ""  # evaluation standard named by the applicant (F2)
+    product: str = ""
+    unit_energy: Decimal | None = None  # 单位产品能耗 (F3)
+    park: ParkFacts = field(default_factory=ParkFacts)
+    supply_chain: SupplyChainFacts = field(default_factory=SupplyChainFacts)
+    has_experience_report: bool = False  # R1
+    key: str = ""  # caller's identifier (e.g. database id), echoed back untouched
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    evaluator_uscc: str
+    client_uscc: str
+    day: dt.date
+    client_province: str  # e.g. "河北省"
+
+
+@dataclass(frozen=True)
+class BlacklistEntry:
+    evaluator_uscc: str
+    listed_on: dt.date
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    uscc: str
+    name: str
+    diagnoses: tuple[Diagnosis, ...] = ()
+    blacklist: tuple[BlacklistEntry, ...] = ()
+    declaration_signed: bool = False  # the evaluator's own V4 declaration, if recorded
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What unit-level rules (Q1, C1, D1) read about one recommending unit."""
+
+    name: str
+    provincial_factories: int  # active provincial green factories of the unit
+    recommended_factories: int
+    consulted_departments: frozenset[str] = frozenset()
+    quota_override: int | None = None  # set only by the province, with a recorded reason
+    quota_override_reason: str = ""
+    reopened_until: dt.datetime | None = None  # the province reopened submission (D1)

@@ -1,0 +1,213 @@
+"""Batch-wide screening: every rule of the catalogue over a batch's applications, evaluators and
+recommending units, in one pass.
+
+:func:`screen` is what the database layer calls; :meth:`ScreeningResult.to_contract` is exactly the
+object DESIGN.md's ``greenlist screen --format json`` prints. All rules run on every application;
+an application is eligible when no finding excludes it. Inputs are indexed once (list entries and
+evaluators by uscc, energy levels by product), so the work grows linearly with the batch (plus
+sorting each evaluator's projects for V3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from greenlist.rules.batch import Batch
+from greenlist.rules.evaluators import (
+    evaluator_findings,
+    evaluator_reasons,
+    v3_allocate_cap,
+    v4_no_result_promise,
+)
+from greenlist.rules.exclusions import exclusion_findings
+from greenlist.rules.factory import (
+    f1_provincial_green_factory,
+    f2_evaluation_standard,
+    f3_energy_priority,
+    product_key,
+)
+from greenlist.rules.facts import Application, EnergyLevel, Evaluator, ListEntry, NegativeRecord, UnitFacts
+from greenlist.rules.findings import Finding
+from greenlist.rules.park import p1_park_conditions, p2_park_priority
+from greenlist.rules.report import ExperienceReport, r1_report_provided, r2_report_limits
+from greenlist.rules.supply_chain import s1_green_factory, s2_supply_chain_priority
+from greenlist.rules.unit import effective_quota, quota, unit_findings
+from greenlist.rules.vocabulary import Effect
+
+
+def _contract(findings: Sequence[Finding], *effects: Effect) -> list[dict[str, str]]:
+    return [f.as_contract() for f in findings if f.effect in effects]
+
+
+@dataclass(frozen=True)
+class ApplicationResult:
+    application: Application
+    findings: tuple[Finding, ...]
+
+    @property
+    def key(self) -> str:
+        return self.application.key
+
+    @property
+    def eligible(self) -> bool:
+        return not any(f.effect is Effect.EXCLUDE for f in self.findings)
+
+    def of(self, *effects: Effect) -> list[Finding]:
+        return [f for f in self.findings if f.effect in effects]
+
+    def to_contract(self) -> dict[str, Any]:
+        app = self.application
+        return {
+            "uscc": app.uscc,
+            "name": app.name,
+            "category": app.category.value,
+            "unit": app.unit,
+            "eligible": self.eligible,
+            "reasons": _contract(self.findings, Effect.EXCLUDE),
+            "warnings": _contract(self.findings, Effect.WARN, Effect.BLOCK),
+            "priority": _contract(self.findings, Effect.PRIORITY),
+        }
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: UnitFacts
+    quota: int  # the quota that applies (the province's override, if any)
+    computed_quota: int  # city_quota_ratio × provincial factories, rounded down
+    findings: tuple[Finding, ...]  # Q1, C1, D1: all block the unit's submission
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.findings
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit.name,
+            "provincial_factories": self.unit.provincial_factories,
+            "quota": self.quota,
+        }
+
+
+@dataclass(frozen=True)
+class EvaluatorResult:
+    evaluator: Evaluator
+    projects: int  # third-party projects of the whole batch naming this evaluator
+    cap: int
+    reasons: tuple[Finding, ...]  # V1, V2 on the evaluator itself
+
+    @property
+    def accepted(self) -> bool:
+        return not self.reasons
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "uscc": self.evaluator.uscc,
+            "name": self.evaluator.name,
+            "projects": self.projects,
+            "cap": self.cap,
+            "accepted": self.accepted,
+            "reasons": [f.as_contract() for f in self.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    batch: Batch
+    applications: tuple[ApplicationResult, ...]
+    quotas: tuple[UnitResult, ...]
+    evaluators: tuple[EvaluatorResult, ...]
+
+    def by_key(self) -> dict[str, ApplicationResult]:
+        return {result.key: result for result in self.applications}
+
+    def to_contract(self) -> dict[str, Any]:
+        """DESIGN.md's ``greenlist screen --format json`` object, and nothing else."""
+        return {
+            "batch": self.batch.code,
+            "applications": [result.to_contract() for result in self.applications],
+            "quotas": [result.to_contract() for result in self.quotas],
+            "evaluators": [result.to_contract() for result in self.evaluators],
+        }
+
+
+def screen(
+    batch: Batch,
+    applications: Sequence[Application],
+    records: Mapping[str, Sequence[NegativeRecord]],
+    list_entries: Sequence[ListEntry],
+    evaluators: Sequence[Evaluator],
+    energy_levels: Mapping[str, EnergyLevel],
+    units: Sequence[UnitFacts],
+    now: dt.datetime,
+    *,
+    reports: Mapping[str, ExperienceReport] | None = None,
+    unit: str | None = None,
+) -> ScreeningResult:
+    """Run every rule of the catalogue over one batch.
+
+    ``records`` and ``reports`` are keyed by ``Application.key`` (the caller has matched records
+    by uscc or normalised name); ``list_entries`` are all green-list entries (indexed here by uscc);
+    ``energy_levels`` are keyed by product name. Pass every application of the batch: V3 counts
+    evaluators' projects over all units. ``unit`` restricts the applications and quotas returned
+    to one recommending unit; evaluators are always all returned.
+    """
+    entries_by_uscc: dict[str, list[ListEntry]] = defaultdict(list)
+    for entry in list_entries:
+        entries_by_uscc[entry.uscc].append(entry)
+    evaluator_index = {e.uscc: e for e in evaluators}
+    reasons = {e.uscc: evaluator_reasons(batch, e) for e in evaluators}
+    levels = {product_key(name): level for name, level in energy_levels.items()}
+    allocation = v3_allocate_cap(batch, applications, evaluator_index)
+    reports = reports or {}
+
+    results = []
+    for index, app in enumerate(applications):
+        if unit is not None and app.unit != unit:
+            continue
+        entries = entries_by_uscc.get(app.uscc, [])
+        findings = [
+            *exclusion_findings(batch, records.get(app.key, ()), entries),
+            *f1_provincial_green_factory(batch, app, entries),
+            *f2_evaluation_standard(batch, app),
+            *f3_energy_priority(batch, app, levels),
+            *p1_park_conditions(batch, app),
+            *p2_park_priority(batch, app, entries),
+            *s1_green_factory(batch, app, entries),
+            *s2_supply_chain_priority(batch, app, entries),
+            *evaluator_findings(batch, app, evaluator_index, reasons),
+        ]
+        if index in allocation.beyond:
+            findings.append(allocation.beyond[index])
+        findings += v4_no_result_promise(batch, app)
+        findings += r1_report_provided(batch, app)
+        report = reports.get(app.key)
+        if report is not None:
+            findings += r2_report_limits(batch, report, app.category)
+        results.append(ApplicationResult(application=app, findings=tuple(findings)))
+
+    quotas = tuple(
+        UnitResult(
+            unit=facts,
+            quota=effective_quota(batch, facts),
+            computed_quota=quota(batch, facts.provincial_factories),
+            findings=tuple(unit_findings(batch, facts, now)),
+        )
+        for facts in units
+        if unit is None or facts.name == unit
+    )
+    evaluator_results = tuple(
+        EvaluatorResult(
+            evaluator=e,
+            projects=allocation.projects.get(e.uscc, 0),
+            cap=batch.evaluator_cap,
+            reasons=tuple(reasons[e.uscc]),
+        )
+        for e in evaluators
+    )
+    return ScreeningResult(
+        batch=batch, applications=tuple(results), quotas=quotas, evaluators=evaluator_results
+    )

@@ -1,0 +1,102 @@
+"""Shared fixtures: the personas of the authorization matrix and a way to make applications."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from greenlist.accounts.models import Role, User
+from greenlist.campaign.models import Application, Batch
+from greenlist.registry.models import Evaluator, Organisation, RecommendingUnit
+from greenlist.rules.uscc import make_uscc
+from greenlist.scoping import unscoped
+
+_serial = itertools.count(1)
+
+
+def new_uscc(region: str = "130102", kind: str = "91") -> str:
+    return make_uscc(f"{kind}{region}{next(_serial):09d}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def system(db: None) -> Iterator[None]:
+    """Run the test body as system code (sees every row), as commands do."""
+    with unscoped():
+        yield
+
+
+@pytest.fixture
+def batch(db: None) -> Batch:
+    return Batch.current("2024")
+
+
+def unit(name: str) -> RecommendingUnit:
+    return RecommendingUnit.objects.get(name=name)
+
+
+def make_org(unit_name: str = "石家庄市", name: str | None = None, **fields: Any) -> Organisation:
+    u = unit(unit_name)
+    uscc = new_uscc(u.region[:4] + "02" if len(u.region) == 4 else u.region)
+    return Organisation.objects.create(uscc=uscc, name=name or f"{unit_name}测试{uscc[-6:]}有限公司", unit=u, **fields)
+
+
+def make_evaluator(name: str = "测试评价机构") -> Evaluator:
+    return Evaluator.objects.create(uscc=new_uscc("110108", "12"), name=name)
+
+
+def make_user(username: str, role: Role, **fields: Any) -> User:
+    user = User(username=username, role=role, **fields)
+    user.set_password("correct-horse-battery")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def make_application(batch: Batch) -> Callable[..., Application]:
+    def make(org: Organisation | None = None, **fields: Any) -> Application:
+        with unscoped():
+            org = org or make_org()
+            fields.setdefault("category", "factory")
+            return Application.objects.create(batch=batch, organisation=org, unit=org.unit, **fields)
+
+    return make
+
+
+class Personas:
+    """province, city A (石家庄), city B (唐山), department of A, applicant X (A), applicant Y (B),
+    evaluator E (evaluates X), anonymous — the outsiders every view must refuse."""
+
+    def __init__(self, batch: Batch, make_application: Callable[..., Application]) -> None:
+        with unscoped():
+            self.evaluator_org = make_evaluator()
+            self.org_x = make_org("石家庄市", "石家庄甲公司")
+            self.org_y = make_org("唐山市", "唐山乙公司")
+            self.app_x = make_application(self.org_x, method="third_party", evaluator=self.evaluator_org)
+            self.app_y = make_application(self.org_y)
+            self.province = make_user("p_province", Role.PROVINCE)
+            self.city_a = make_user("p_city_a", Role.CITY, unit=unit("石家庄市"))
+            self.city_b = make_user("p_city_b", Role.CITY, unit=unit("唐山市"))
+            self.dept_a = make_user("p_dept_a", Role.DEPARTMENT, unit=unit("石家庄市"), department="market_regulation")
+            self.applicant_x = make_user("p_applicant_x", Role.APPLICANT, organisation=self.org_x)
+            self.applicant_y = make_user("p_applicant_y", Role.APPLICANT, organisation=self.org_y)
+            self.evaluator = make_user("p_evaluator", Role.EVALUATOR, evaluator=self.evaluator_org)
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def personas(batch: Batch, make_application: Callable[..., Application]) -> Personas:
+    return Personas(batch, make_application)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.test import Client
+
+from greenlist.audit.log import verify
+from greenlist.audit.models import AuditEvent
+from greenlist.campaign.models import Application
+from greenlist.demo.load import PASSWORD, load_demo, summary
+from greenlist.registry.models import Evaluator, NegativeRecord, Organisation
+from greenlist.rules.uscc import is_valid_uscc
+from greenlist.rules.vocabulary import Category, RecordType
+from greenlist.scoping import unscoped
+
+
+def test_the_demo_is_complete_valid_and_idempotent(db, capsys):
+    call_command("demo")
+    first = summary()
+    with unscoped():
+        events = AuditEvent.objects.count()
+    call_command("demo")
+    assert summary() == first
+    with unscoped():
+        assert AuditEvent.objects.count() == events
+        assert first["推荐单位"] == 14
+        assert 280 <= first["申报主体"] and 250 <= first["申报"] <= 400
+        assert {a.category for a in Application.objects.all()} == {c.value for c in Category}
+        assert {r.type for r in NegativeRecord.objects.all()} == {t.value for t in RecordType}
+        assert all(is_valid_uscc(code) for code in Organisation.objects.values_list("uscc", flat=True))
+        assert all(is_valid_uscc(code) for code in Evaluator.objects.values_list("uscc", flat=True))
+        assert NegativeRecord.objects.filter(uscc="").exists()  # some records match only by name
+        assert Application.objects.filter(unit__name="石家庄市", state="city_recommended").exists()
+    assert list(verify()) == []
+    out = capsys.readouterr().out
+    assert "city_shijiazhuang" in out and PASSWORD in out
+
+
+def test_every_demo_role_can_log_in(db):
+    load_demo()
+    for username in ["province", "city_shijiazhuang", "city_tangshan", "applicant", "evaluator",
+                     "dept_shijiazhuang_ecology_environment", "admin"]:
+        client = Client()
+        assert client.login(username=username, password=PASSWORD), username
+        assert client.get("/").status_code == 200, username
