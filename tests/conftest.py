@@ -46,7 +46,9 @@ def unit(name: str) -> RecommendingUnit:
 def make_org(unit_name: str = "石家庄市", name: str | None = None, **fields: Any) -> Organisation:
     u = unit(unit_name)
     uscc = new_uscc(u.region[:4] + "02" if len(u.region) == 4 else u.region)
-    return Organisation.objects.create(uscc=uscc, name=name or f"{unit_name}测试{uscc[-6:]}有限公司", unit=u, **fields)
+    return Organisation.objects.create(
+        uscc=uscc, name=name or f"{unit_name}测试{uscc[-6:]}有限公司", unit=u, **fields
+    )
 
 
 def make_evaluator(name: str = "测试评价机构") -> Evaluator:
@@ -85,7 +87,9 @@ class Personas:
             self.province = make_user("p_province", Role.PROVINCE)
             self.city_a = make_user("p_city_a", Role.CITY, unit=unit("石家庄市"))
             self.city_b = make_user("p_city_b", Role.CITY, unit=unit("唐山市"))
-            self.dept_a = make_user("p_dept_a", Role.DEPARTMENT, unit=unit("石家庄市"), department="market_regulation")
+            self.dept_a = make_user(
+                "p_dept_a", Role.DEPARTMENT, unit=unit("石家庄市"), department="market_regulation"
+            )
             self.applicant_x = make_user("p_applicant_x", Role.APPLICANT, organisation=self.org_x)
             self.applicant_y = make_user("p_applicant_y", Role.APPLICANT, organisation=self.org_y)
             self.evaluator = make_user("p_evaluator", Role.EVALUATOR, evaluator=self.evaluator_org)

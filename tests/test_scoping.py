@@ -19,13 +19,26 @@ def visible(model, user: User | None) -> set[int]:
 def world(personas, batch):
     with unscoped():
         for app, user in [(personas.app_x, personas.applicant_x), (personas.app_y, personas.applicant_y)]:
-            Attachment.objects.create(application=app, kind="other", file="x.pdf", original_name="x.pdf",
-                                      sha256="0" * 64, size=1, uploaded_by=user)
-            Consultation.objects.create(batch=batch, unit=app.unit, department="market_regulation", opinion="同意",
-                                        recorded_by=personas.province)
+            Attachment.objects.create(
+                application=app,
+                kind="other",
+                file="x.pdf",
+                original_name="x.pdf",
+                sha256="0" * 64,
+                size=1,
+                uploaded_by=user,
+            )
+            Consultation.objects.create(
+                batch=batch,
+                unit=app.unit,
+                department="market_regulation",
+                opinion="同意",
+                recorded_by=personas.province,
+            )
             UnitSubmission.objects.create(batch=batch, unit=app.unit)
-            NegativeRecord(uscc=app.organisation.uscc, name=app.organisation.name, type="tax_evasion",
-                           start="2023-01-01").save()
+            NegativeRecord(
+                uscc=app.organisation.uscc, name=app.organisation.name, type="tax_evasion", start="2023-01-01"
+            ).save()
         NegativeRecord(uscc="", name="无关企业有限公司", type="tax_evasion", start="2023-01-01").save()
     return personas
 
@@ -35,8 +48,11 @@ def rows_of(model, unit_name: str) -> set[int]:
         if model is Organisation:
             return set(model.objects.filter(unit__name=unit_name).values_list("pk", flat=True))
         if model is NegativeRecord:
-            return set(model.objects.filter(uscc__in=Organisation.objects.filter(unit__name=unit_name)
-                                            .values("uscc")).values_list("pk", flat=True))
+            return set(
+                model.objects.filter(
+                    uscc__in=Organisation.objects.filter(unit__name=unit_name).values("uscc")
+                ).values_list("pk", flat=True)
+            )
         if model is Attachment:
             return set(model.objects.filter(application__unit__name=unit_name).values_list("pk", flat=True))
         return set(model.objects.filter(unit__name=unit_name).values_list("pk", flat=True))
@@ -56,7 +72,9 @@ def test_the_province_sees_everything(world, model):
 
 
 @pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
-@pytest.mark.parametrize(("who", "unit_name"), [("city_a", "石家庄市"), ("city_b", "唐山市"), ("dept_a", "石家庄市")])
+@pytest.mark.parametrize(
+    ("who", "unit_name"), [("city_a", "石家庄市"), ("city_b", "唐山市"), ("dept_a", "石家庄市")]
+)
 def test_city_and_department_see_only_their_unit(world, model, who, unit_name):
     seen = visible(model, getattr(world, who))
     assert seen == rows_of(model, unit_name)
@@ -65,7 +83,9 @@ def test_city_and_department_see_only_their_unit(world, model, who, unit_name):
     assert not seen & rows_of(model, other)
 
 
-@pytest.mark.parametrize("model", [Application, Attachment, Organisation, NegativeRecord], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [Application, Attachment, Organisation, NegativeRecord], ids=lambda m: m.__name__
+)
 def test_an_applicant_sees_only_its_own(world, model):
     seen = visible(model, world.applicant_x)
     assert seen and seen <= rows_of(model, "石家庄市")
@@ -133,8 +153,9 @@ def test_the_list_page_shows_a_city_only_its_own_unit(world):
 def test_another_citys_transition_is_refused_over_http(world):
     with unscoped():
         Application.objects.filter(pk=world.app_x.pk).update(state="submitted")
-    response = world.client(world.city_b).post(f"/applications/{world.app_x.pk}/transition/",
-                                                {"target": "city_review"})
+    response = world.client(world.city_b).post(
+        f"/applications/{world.app_x.pk}/transition/", {"target": "city_review"}
+    )
     assert response.status_code == 404
     with unscoped():
         assert Application.objects.get(pk=world.app_x.pk).state == "submitted"

@@ -27,7 +27,7 @@ class GreenlistAdminConfig(AdminConfig):
     default_site = "greenlist.admin_site.GreenlistAdminSite"
 
 
-class ProvinceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProvinceAdmin(admin.ModelAdmin):
     """Model admin for the province role; row permissions follow the role, not Django's perms."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

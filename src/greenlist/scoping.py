@@ -80,6 +80,7 @@ def unscoped() -> AbstractContextManager[Scope]:
     """System code that must see everything (commands, imports, screening, migrations)."""
     return scope(Scope.all())
 
+
 M = TypeVar("M", bound=models.Model)
 
 

@@ -18,7 +18,7 @@ from greenlist.rules.batch import (
     load_batch,
     parse_batch,
 )
-from greenlist.rules.catalogue import CATALOGUE
+from greenlist.rules.catalogue import CATALOGUE, listing, rule
 
 BATCH = load_batch("hebei", "2024")
 
@@ -48,6 +48,21 @@ def test_every_parameter_a_rule_reads_is_in_the_batch() -> None:
     for spec in CATALOGUE.values():
         for name in spec.parameters:
             assert hasattr(BATCH, name), (spec.id, name)
+
+
+def test_the_catalogue_lists_rules_in_design_md_order_with_clause_and_function() -> None:
+    rows = listing(BATCH)
+    assert [row["id"] for row in rows][:7] == ["E1", "E2", "E3", "E4", "E5", "E6", "F1"]
+    assert len(rows) == 22
+    e6 = next(row for row in rows if row["id"] == "E6")
+    assert (e6["title"], e6["clause"], e6["effects"]) == ("失信被执行人", "一、总体要求", ["不得推荐"])
+    assert e6["function"] == "greenlist.rules.exclusions.e6_dishonest_debtor"
+    assert "失信被执行人" in e6["text"]
+
+
+def test_an_unknown_rule_id_is_named() -> None:
+    with pytest.raises(KeyError, match="X9"):
+        rule("X9")
 
 
 def test_a_batch_for_another_year_is_data_only() -> None:

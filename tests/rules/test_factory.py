@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from greenlist.rules.batch import load_batch
-from greenlist.rules.facts import Application, EnergyLevel, ListEntry
 from greenlist.rules.factory import (
     energy_level,
     expected_standard,
@@ -16,6 +15,7 @@ from greenlist.rules.factory import (
     f2_evaluation_standard,
     f3_energy_priority,
 )
+from greenlist.rules.facts import Application, EnergyLevel, ListEntry
 from greenlist.rules.vocabulary import Category, Effect, ListLevel, ListStatus, Method
 
 BATCH = load_batch("hebei", "2024")

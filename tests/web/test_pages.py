@@ -21,7 +21,9 @@ def test_a_wrong_password_gets_a_chinese_error_and_no_session(personas):
 
 def test_a_right_password_opens_the_dashboard(personas):
     client = Client()
-    response = client.post("/login/", {"username": "p_city_a", "password": "correct-horse-battery"}, follow=True)
+    response = client.post(
+        "/login/", {"username": "p_city_a", "password": "correct-horse-battery"}, follow=True
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "工作台" in page and "石家庄市" in page
 

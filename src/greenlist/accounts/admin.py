@@ -6,7 +6,7 @@ from greenlist.admin_site import ProvinceAdmin
 
 
 @admin.register(User)
-class UserAdmin(ProvinceAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(ProvinceAdmin, BaseUserAdmin):
     list_display = ["username", "role", "unit", "organisation", "evaluator", "is_active"]
     list_filter = ["role", "unit", "is_active"]
     fieldsets = (

@@ -57,7 +57,11 @@ class User(AbstractUser):
             Role.APPLICANT: ("organisation",),
             Role.EVALUATOR: ("evaluator",),
         }.get(Role(self.role), ())
-        missing = {name: "该角色必须填写此项。" for name in needs if not getattr(self, name if name == "department" else f"{name}_id")}
+        missing = {
+            name: "该角色必须填写此项。"
+            for name in needs
+            if not getattr(self, name if name == "department" else f"{name}_id")
+        }
         if missing:
             raise ValidationError(missing)
 

@@ -28,7 +28,12 @@ class Action(models.IntegerChoices):
 class AuditEvent(models.Model):
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     actor_label = models.CharField("操作人（记录时）", max_length=150)
     action = models.PositiveSmallIntegerField("事件", choices=Action.choices)

@@ -48,7 +48,9 @@ def transition(application: Application, target: str, *, actor: User, reason: st
             )
         role = Role.PROVINCE if actor.role == Role.ADMIN else actor.role
         if role not in move.roles:
-            raise ActionRefused(f"“{move.label}”只能由{'、'.join(Role(r).label for r in sorted(move.roles))}操作。")
+            raise ActionRefused(
+                f"“{move.label}”只能由{'、'.join(Role(r).label for r in sorted(move.roles))}操作。"
+            )
         if move.reason_required and not reason:
             raise ActionRefused(f"“{move.label}”须填写理由。")
         source = current.state

@@ -54,7 +54,9 @@ class Batch(models.Model):
 
     @classmethod
     def current(cls, code: str | None = None) -> Batch:
-        return cls.objects.get(province=settings.GREENLIST_PROVINCE, code=code or settings.GREENLIST_DEFAULT_BATCH)
+        return cls.objects.get(
+            province=settings.GREENLIST_PROVINCE, code=code or settings.GREENLIST_DEFAULT_BATCH
+        )
 
     @cached_property
     def parameters(self) -> BatchParameters:
@@ -74,7 +76,9 @@ def _unit_or_org_scope(scope: Scope) -> Q | None:
 class Application(models.Model):
     """One organisation's application in one category of one batch."""
 
-    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="applications")
+    batch = models.ForeignKey(
+        Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="applications"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name="申报主体", on_delete=models.PROTECT, related_name="applications"
     )
@@ -99,7 +103,9 @@ class Application(models.Model):
     unit_energy = models.DecimalField("单位产品能耗", max_digits=12, decimal_places=3, null=True, blank=True)
     # Park facts (rule P1/P2)
     park_level = models.CharField("园区级别", max_length=20, choices=ParkLevel.choices(), blank=True)
-    industrial_share = models.DecimalField("工业增加值占比(%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    industrial_share = models.DecimalField(
+        "工业增加值占比(%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
     manufacturing_and_energy = models.BooleanField("主要功能为产品制造和能源供给", null=True, blank=True)
     legal_boundary = models.BooleanField("有法定边界和范围", null=True, blank=True)
     management_body = models.BooleanField("有统一管理机构", null=True, blank=True)
@@ -116,7 +122,7 @@ class Application(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects: ScopedManager[Application] = ScopedManager()
+    objects = ScopedManager()
     unscoped = models.Manager()
 
     class Meta:
@@ -160,7 +166,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects: ScopedManager[Attachment] = ScopedManager()
+    objects = ScopedManager()
     unscoped = models.Manager()
 
     class Meta:
@@ -190,7 +196,7 @@ class Consultation(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now=True)
 
-    objects: ScopedManager[Consultation] = ScopedManager()
+    objects = ScopedManager()
     unscoped = models.Manager()
 
     class Meta:
@@ -222,7 +228,7 @@ class UnitSubmission(models.Model):
     quota_override = models.PositiveIntegerField("省厅核定推荐名额", null=True, blank=True)
     quota_override_reason = models.TextField("核定理由", blank=True)
 
-    objects: ScopedManager[UnitSubmission] = ScopedManager()
+    objects = ScopedManager()
     unscoped = models.Manager()
 
     class Meta:

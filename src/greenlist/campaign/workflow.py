@@ -56,7 +56,9 @@ _BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
 # States in which the applicant may still edit its application.
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
 # States that count as the unit's recommendation (rule Q1 counts these).
-RECOMMENDED_STATES = frozenset({State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED, State.PROVINCE_NOT_RECOMMENDED})
+RECOMMENDED_STATES = frozenset(
+    {State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED, State.PROVINCE_NOT_RECOMMENDED}
+)
 
 
 def find(source: str, target: str) -> Transition | None:

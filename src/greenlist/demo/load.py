@@ -63,8 +63,13 @@ def load_demo() -> dict[str, int]:
         _load_users(data, units)
         _load_unit_work(batch, units, province)
         if created:
-            record(actor=None, action=Action.DEMO_LOADED, object_type="demo", object_label="演示数据",
-                   details={"applications": len(data.applications)})
+            record(
+                actor=None,
+                action=Action.DEMO_LOADED,
+                object_type="demo",
+                object_label="演示数据",
+                details={"applications": len(data.applications)},
+            )
         return summary()
 
 
@@ -95,16 +100,27 @@ def _load_registry(data: DemoData, units: dict[str, RecommendingUnit]) -> bool:
         evaluators[e.uscc], _ = Evaluator.objects.get_or_create(uscc=e.uscc, defaults={"name": e.name})
     for evaluator_uscc, client, day, province in data.diagnoses:
         Diagnosis.objects.get_or_create(
-            evaluator=evaluators[evaluator_uscc], client_uscc=client, day=day, defaults={"client_province": province}
+            evaluator=evaluators[evaluator_uscc],
+            client_uscc=client,
+            day=day,
+            defaults={"client_province": province},
         )
     for evaluator_uscc, listed_on, reason in data.blacklist:
-        BlacklistEntry.objects.get_or_create(evaluator_uscc=evaluator_uscc, listed_on=listed_on,
-                                             defaults={"reason": reason})
+        BlacklistEntry.objects.get_or_create(
+            evaluator_uscc=evaluator_uscc, listed_on=listed_on, defaults={"reason": reason}
+        )
     for entry in data.list_entries:
         ProvincialListEntry.objects.get_or_create(
-            uscc=entry.uscc, category=entry.category, level=entry.level,
-            defaults={"name": entry.name, "unit": units[entry.unit], "year": entry.year, "status": entry.status,
-                      "revoked_on": entry.revoked_on},
+            uscc=entry.uscc,
+            category=entry.category,
+            level=entry.level,
+            defaults={
+                "name": entry.name,
+                "unit": units[entry.unit],
+                "year": entry.year,
+                "status": entry.status,
+                "revoked_on": entry.revoked_on,
+            },
         )
     existing = set(NegativeRecord.objects.values_list("key", flat=True))
     fresh = []
@@ -112,21 +128,35 @@ def _load_registry(data: DemoData, units: dict[str, RecommendingUnit]) -> bool:
         key = NegativeRecord.make_key(r.uscc, normalise_name(r.name), r.type, r.start)
         if key not in existing:
             existing.add(key)
-            fresh.append(NegativeRecord(uscc=r.uscc, name=r.name, name_normalised=normalise_name(r.name), type=r.type,
-                                        start=r.start, end=r.end, source=r.source, note=r.note, key=key))
+            fresh.append(
+                NegativeRecord(
+                    uscc=r.uscc,
+                    name=r.name,
+                    name_normalised=normalise_name(r.name),
+                    type=r.type,
+                    start=r.start,
+                    end=r.end,
+                    source=r.source,
+                    note=r.note,
+                    key=key,
+                )
+            )
     NegativeRecord.objects.bulk_create(fresh)
     return created_any
 
 
-def _load_applications(data: DemoData, units: dict[str, RecommendingUnit], batch: Batch, province: User,
-                       created_registry: bool) -> None:
+def _load_applications(
+    data: DemoData, units: dict[str, RecommendingUnit], batch: Batch, province: User, created_registry: bool
+) -> None:
     orgs = {o.uscc: o for o in Organisation.objects.all()}
     evaluators = {e.uscc: e for e in Evaluator.objects.all()}
     shijiazhuang = units["石家庄市"]
     for spec in data.applications:
         org = orgs[spec.org.uscc]
         application, created = Application.objects.get_or_create(
-            batch=batch, organisation=org, category=spec.category,
+            batch=batch,
+            organisation=org,
+            category=spec.category,
             defaults={
                 "unit": units[spec.org.unit],
                 "method": spec.method,
@@ -162,7 +192,9 @@ def _recommend_shijiazhuang(batch: Batch, unit: RecommendingUnit) -> None:
     eligible = {item.key for item in result.applications if item.eligible}
     quota = next(q.quota for q in result.quotas if q.unit.name == unit.name)
     limits = {"factory": quota, "park": 2, "supply_chain": 2}
-    reviewing = Application.objects.filter(unit=unit, state=State.CITY_REVIEW).order_by("-score", "submitted_at")
+    reviewing = Application.objects.filter(unit=unit, state=State.CITY_REVIEW).order_by(
+        "-score", "submitted_at"
+    )
     for application in reviewing:
         if str(application.pk) in eligible and limits[application.category] > 0:
             limits[application.category] -= 1
@@ -173,11 +205,20 @@ def _load_users(data: DemoData, units: dict[str, RecommendingUnit]) -> None:
     for unit in units.values():
         _user(f"city_{unit.code}", Role.CITY, unit=unit, first_name=unit.bureau)
         for department in Department:
-            _user(f"dept_{unit.code}_{department.value}", Role.DEPARTMENT, unit=unit, department=department.value,
-                  first_name=f"{unit.name}{department.label}")
+            _user(
+                f"dept_{unit.code}_{department.value}",
+                Role.DEPARTMENT,
+                unit=unit,
+                department=department.value,
+                first_name=f"{unit.name}{department.label}",
+            )
     by_profile = {e.profile: e for e in data.evaluators}
-    for profile, username in [("near_cap", "evaluator"), ("over_cap", "evaluator_overcap"),
-                              ("blacklisted", "evaluator_blacklisted"), ("no_diagnosis", "evaluator_nodiagnosis")]:
+    for profile, username in [
+        ("near_cap", "evaluator"),
+        ("over_cap", "evaluator_overcap"),
+        ("blacklisted", "evaluator_blacklisted"),
+        ("no_diagnosis", "evaluator_nodiagnosis"),
+    ]:
         evaluator = Evaluator.objects.get(uscc=by_profile[profile].uscc)
         _user(username, Role.EVALUATOR, evaluator=evaluator, first_name=evaluator.name[:30])
     # Friendly applicant logins: one in 石家庄 (already recommended) and one in 唐山 (under review).
@@ -185,11 +226,17 @@ def _load_users(data: DemoData, units: dict[str, RecommendingUnit]) -> None:
         if User.objects.filter(username=username).exists():
             continue
         application = (
-            Application.objects.filter(unit=units[unit_name], category="factory").order_by("submitted_at").first()
+            Application.objects.filter(unit=units[unit_name], category="factory")
+            .order_by("submitted_at")
+            .first()
         )
         if application is not None:
-            _user(username, Role.APPLICANT, organisation=application.organisation,
-                  first_name=application.organisation.name[:30])
+            _user(
+                username,
+                Role.APPLICANT,
+                organisation=application.organisation,
+                first_name=application.organisation.name[:30],
+            )
 
 
 def _load_unit_work(batch: Batch, units: dict[str, RecommendingUnit], province: User) -> None:
@@ -200,15 +247,25 @@ def _load_unit_work(batch: Batch, units: dict[str, RecommendingUnit], province: 
         for department in departments:
             user = User.objects.get(username=f"dept_{unit.code}_{department.value}")
             Consultation.objects.get_or_create(
-                batch=batch, unit=unit, department=department.value,
-                defaults={"agrees": True, "opinion": f"经核查，拟推荐名单企业近三年无{department.label}职责范围内的重大违法记录，同意推荐。",
-                          "recorded_by": user},
+                batch=batch,
+                unit=unit,
+                department=department.value,
+                defaults={
+                    "agrees": True,
+                    "opinion": f"经核查，拟推荐名单企业近三年无{department.label}职责范围内的重大违法记录，同意推荐。",
+                    "recorded_by": user,
+                },
             )
     for unit in units.values():
         submission, created = UnitSubmission.objects.get_or_create(batch=batch, unit=unit)
         if created:
             submission.reopened_until = timezone.now() + dt.timedelta(days=60)
             submission.save(update_fields=["reopened_until"])
-            record(actor=province, action=Action.UNIT_REOPENED, obj=submission, unit=unit,
-                   reason="演示环境：2024年报送截止日已过，省厅重新开放报送以便演示完整流程。",
-                   details={"reopened_until": submission.reopened_until.isoformat()})
+            record(
+                actor=province,
+                action=Action.UNIT_REOPENED,
+                obj=submission,
+                unit=unit,
+                reason="演示环境：2024年报送截止日已过，省厅重新开放报送以便演示完整流程。",
+                details={"reopened_until": submission.reopened_until.isoformat()},
+            )

@@ -17,7 +17,7 @@ def uscc_validator(value: str) -> None:
         raise ValidationError(str(exc), code="uscc") from exc
 
 
-class UsccField(models.CharField):  # type: ignore[type-arg]
+class UsccField(models.CharField):
     """18-character unified social credit code, validated with its check character."""
 
     description = "统一社会信用代码"

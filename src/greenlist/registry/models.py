@@ -62,7 +62,7 @@ class Organisation(NormalisedNameMixin):
     )
     industry = models.CharField("行业", max_length=60, blank=True)
 
-    objects: ScopedManager[Organisation] = ScopedManager()
+    objects = ScopedManager()
     unscoped = models.Manager()
 
     class Meta:
@@ -172,7 +172,7 @@ class NegativeRecord(NormalisedNameMixin):
     # Upsert key: one record per (uscc or normalised name, type, start day).
     key = models.CharField(max_length=40, unique=True, editable=False)
 
-    objects: ScopedManager[NegativeRecord] = ScopedManager()
+    objects = ScopedManager()
     unscoped = models.Manager()
 
     class Meta:
@@ -183,23 +183,27 @@ class NegativeRecord(NormalisedNameMixin):
     def __str__(self) -> str:
         return f"{self.name} {RecordType(self.type).label} {self.start}"
 
-    @staticmethod
-    def make_key(uscc: str, name_normalised: str, type_: str, start: object) -> str:
-        subject = uscc or f"name:{name_normalised}"
-        return hashlib.sha1(f"{subject}|{type_}|{start}".encode()).hexdigest()
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.name_normalised = normalise_name(self.name)
         self.key = self.make_key(self.uscc, self.name_normalised, self.type, self.start)
         super().save(*args, **kwargs)
 
     @staticmethod
+    def make_key(uscc: str, name_normalised: str, type_: str, start: object) -> str:
+        subject = uscc or f"name:{name_normalised}"
+        return hashlib.sha1(f"{subject}|{type_}|{start}".encode()).hexdigest()
+
+    @staticmethod
     def scope_filter(scope: Scope) -> Q | None:
         # Credit facts are shown to the unit whose applicants they concern, and to the applicant.
         if scope.unit_id is not None:
             orgs = Organisation.unscoped.filter(unit_id=scope.unit_id)
-            return Q(uscc__in=orgs.values("uscc")) | Q(uscc="", name_normalised__in=orgs.values("name_normalised"))
+            return Q(uscc__in=orgs.values("uscc")) | Q(
+                uscc="", name_normalised__in=orgs.values("name_normalised")
+            )
         if scope.organisation_id is not None:
             orgs = Organisation.unscoped.filter(pk=scope.organisation_id)
-            return Q(uscc__in=orgs.values("uscc")) | Q(uscc="", name_normalised__in=orgs.values("name_normalised"))
+            return Q(uscc__in=orgs.values("uscc")) | Q(
+                uscc="", name_normalised__in=orgs.values("name_normalised")
+            )
         return None

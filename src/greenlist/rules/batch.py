@@ -157,7 +157,10 @@ def parse_batch(data: dict[str, Any]) -> Batch:
                 industry: str(entry["standard"] if isinstance(entry, dict) else entry)
                 for industry, entry in standards.items()
             },
-            rules={rule: RuleText(clause=str(v["clause"]), text=str(v["text"])) for rule, v in data["rules"].items()},
+            rules={
+                rule: RuleText(clause=str(v["clause"]), text=str(v["text"]))
+                for rule, v in data["rules"].items()
+            },
             source={k: str(v) for k, v in (data.get("source") or {}).items()},
             parameter_notes={
                 name: RuleText(clause=str(entry.get("clause", "")), text=str(entry.get("note", "")))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from greenlist.rules import evaluators, exclusions, factory, park, report, supply_chain, unit
+from greenlist.rules.batch import Batch
 from greenlist.rules.vocabulary import Effect
 
 Scope = Literal["application", "evaluator", "unit", "report"]
@@ -126,3 +127,20 @@ def rule(rule_id: str) -> RuleSpec:
         return CATALOGUE[rule_id]
     except KeyError:
         raise KeyError(f"规则目录中没有规则 {rule_id}") from None
+
+
+def listing(batch: Batch) -> list[dict[str, Any]]:
+    """The catalogue as the UI lists it, with the batch's clause and the notice's own words."""
+    return [
+        {
+            "id": spec.id,
+            "title": spec.title,
+            "clause": batch.clause(spec.id),
+            "text": batch.rules[spec.id].text,
+            "effects": [effect.label for effect in spec.effects],
+            "scope": spec.scope,
+            "function": f"{spec.function.__module__}.{spec.function.__name__}",
+            "parameters": list(spec.parameters),
+        }
+        for spec in RULES
+    ]

@@ -42,7 +42,9 @@ def validate_uscc(raw: str, *, region_prefix: str = "") -> str:
         raise UsccError(f"统一社会信用代码第3–8位应为6位行政区划代码，实际为“{code[2:8]}”")
     expected = check_character(code[:17])
     if code[17] != expected:
-        raise UsccError(f"统一社会信用代码校验位错误：第18位应为“{expected}”，实际为“{code[17]}”，请核对是否录入有误")
+        raise UsccError(
+            f"统一社会信用代码校验位错误：第18位应为“{expected}”，实际为“{code[17]}”，请核对是否录入有误"
+        )
     if region_prefix and not code[2:8].startswith(region_prefix):
         raise UsccError(
             f"统一社会信用代码的登记管理机关行政区划码为“{code[2:8]}”，不属于本省（应以“{region_prefix}”开头）"

@@ -4,6 +4,7 @@ labels are the Chinese terms used in workbooks, documents and the UI."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 
 class LabelledEnum(StrEnum):
@@ -11,11 +12,18 @@ class LabelledEnum(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+    if TYPE_CHECKING:
+
+        @property
+        def value(self) -> str: ...  # members are ("code", "标签") pairs; the value is the code
+
+    else:  # mypy would otherwise read Category("factory") as a call missing its label
+
+        def __new__(cls, value: str, label: str) -> LabelledEnum:
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.label = label
+            return member
 
     @classmethod
     def from_label(cls, label: str) -> LabelledEnum:

@@ -33,8 +33,9 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def application_facts(batch: Batch) -> list[facts.Application]:
     """Every application of the batch (all units: V3 counts across units)."""
     with_report = set(
-        Attachment.unscoped.filter(application__batch=batch, kind=Attachment.Kind.EXPERIENCE_REPORT)
-        .values_list("application_id", flat=True)
+        Attachment.unscoped.filter(
+            application__batch=batch, kind=Attachment.Kind.EXPERIENCE_REPORT
+        ).values_list("application_id", flat=True)
     )
     rows = (
         Application.unscoped.filter(batch=batch)
@@ -79,8 +80,14 @@ def application_facts(batch: Batch) -> list[facts.Application]:
 
 def _record(row: NegativeRecord, by_name: bool) -> facts.NegativeRecord:
     return facts.NegativeRecord(
-        type=RecordType(row.type), start=row.start, end=row.end, uscc=row.uscc, name=row.name,
-        source=row.source, note=row.note, matched_by_name=by_name,
+        type=RecordType(row.type),
+        start=row.start,
+        end=row.end,
+        uscc=row.uscc,
+        name=row.name,
+        source=row.source,
+        note=row.note,
+        matched_by_name=by_name,
     )
 
 
@@ -113,8 +120,14 @@ def list_entries(usccs: Iterable[str]) -> list[facts.ListEntry]:
         for e in ProvincialListEntry.objects.filter(uscc__in=part).select_related("unit"):
             entries.append(
                 facts.ListEntry(
-                    uscc=e.uscc, name=e.name, category=Category(e.category), level=ListLevel(e.level),
-                    unit=e.unit.name, year=e.year, status=ListStatus(e.status), revoked_on=e.revoked_on,
+                    uscc=e.uscc,
+                    name=e.name,
+                    category=Category(e.category),
+                    level=ListLevel(e.level),
+                    unit=e.unit.name,
+                    year=e.year,
+                    status=ListStatus(e.status),
+                    revoked_on=e.revoked_on,
                 )
             )
     return entries
@@ -124,15 +137,22 @@ def evaluator_facts() -> list[facts.Evaluator]:
     diagnoses: dict[int, list[facts.Diagnosis]] = defaultdict(list)
     for d in Diagnosis.objects.select_related("evaluator"):
         diagnoses[d.evaluator_id].append(
-            facts.Diagnosis(evaluator_uscc=d.evaluator.uscc, client_uscc=d.client_uscc, day=d.day,
-                            client_province=d.client_province)
+            facts.Diagnosis(
+                evaluator_uscc=d.evaluator.uscc,
+                client_uscc=d.client_uscc,
+                day=d.day,
+                client_province=d.client_province,
+            )
         )
     blacklist: dict[str, list[facts.BlacklistEntry]] = defaultdict(list)
     for b in BlacklistEntry.objects.all():
         blacklist[b.evaluator_uscc].append(facts.BlacklistEntry(b.evaluator_uscc, b.listed_on, b.reason))
     return [
         facts.Evaluator(
-            uscc=e.uscc, name=e.name, diagnoses=tuple(diagnoses[e.pk]), blacklist=tuple(blacklist[e.uscc]),
+            uscc=e.uscc,
+            name=e.name,
+            diagnoses=tuple(diagnoses[e.pk]),
+            blacklist=tuple(blacklist[e.uscc]),
             declaration_signed=e.declaration_signed_at is not None,
         )
         for e in Evaluator.objects.order_by("name")

@@ -28,7 +28,9 @@ def _role(request: HttpRequest) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     applications = Application.objects.all()
     by_state = {row["state"]: row["n"] for row in applications.values("state").annotate(n=Count("id"))}
-    by_category = {row["category"]: row["n"] for row in applications.values("category").annotate(n=Count("id"))}
+    by_category = {
+        row["category"]: row["n"] for row in applications.values("category").annotate(n=Count("id"))
+    }
     return render(
         request,
         "web/dashboard.html",

@@ -6,37 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人（记录时）')),
-                ('action', models.PositiveSmallIntegerField(choices=[(101, '创建申报'), (102, '修改申报'), (110, '申报状态变更'), (120, '上传材料'), (201, '导入数据表'), (202, '修改基础名录'), (301, '记录征求意见'), (302, '核定推荐名额'), (303, '推荐单位报送'), (304, '省厅重新开放报送'), (401, '修改参考数据'), (901, '加载演示数据')], verbose_name='事件')),
-                ('object_type', models.CharField(max_length=60, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象编号')),
-                ('object_label', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('details', models.JSONField(default=dict, verbose_name='详情')),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.recommendingunit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人（记录时）")),
+                (
+                    "action",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (101, "创建申报"),
+                            (102, "修改申报"),
+                            (110, "申报状态变更"),
+                            (120, "上传材料"),
+                            (201, "导入数据表"),
+                            (202, "修改基础名录"),
+                            (301, "记录征求意见"),
+                            (302, "核定推荐名额"),
+                            (303, "推荐单位报送"),
+                            (304, "省厅重新开放报送"),
+                            (401, "修改参考数据"),
+                            (901, "加载演示数据"),
+                        ],
+                        verbose_name="事件",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=60, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象编号")),
+                ("object_label", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("details", models.JSONField(default=dict, verbose_name="详情")),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.recommendingunit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx')],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx")
+                ],
             },
         ),
     ]

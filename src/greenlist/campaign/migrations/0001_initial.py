@@ -2,170 +2,412 @@
 
 import django.db.models.deletion
 import django.db.models.manager
-import greenlist.campaign.models
-import greenlist.rules.vocabulary
 from django.conf import settings
 from django.db import migrations, models
 
+import greenlist.campaign.models
+import greenlist.rules.vocabulary
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('factory', '绿色工厂'), ('park', '绿色工业园区'), ('supply_chain', '绿色供应链管理企业')], max_length=20, verbose_name='申报类别')),
-                ('method', models.CharField(choices=[('self', '自评价'), ('third_party', '第三方评价')], default=greenlist.rules.vocabulary.Method['SELF'], max_length=20, verbose_name='评价方式')),
-                ('industry', models.CharField(blank=True, max_length=60, verbose_name='行业')),
-                ('evaluation_standard', models.CharField(blank=True, max_length=120, verbose_name='评价依据标准')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='评价得分')),
-                ('no_result_promise', models.BooleanField(default=False, verbose_name='无结果承诺声明')),
-                ('product', models.CharField(blank=True, max_length=60, verbose_name='主要产品')),
-                ('unit_energy', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='单位产品能耗')),
-                ('park_level', models.CharField(blank=True, choices=[('national', '国家级'), ('provincial', '省级'), ('municipal', '市级'), ('other', '其他')], max_length=20, verbose_name='园区级别')),
-                ('industrial_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='工业增加值占比(%)')),
-                ('manufacturing_and_energy', models.BooleanField(blank=True, null=True, verbose_name='主要功能为产品制造和能源供给')),
-                ('legal_boundary', models.BooleanField(blank=True, null=True, verbose_name='有法定边界和范围')),
-                ('management_body', models.BooleanField(blank=True, null=True, verbose_name='有统一管理机构')),
-                ('low_carbon_pilot', models.BooleanField(default=False, verbose_name='国家低碳工业园区试点')),
-                ('high_tech_zone', models.BooleanField(default=False, verbose_name='高新技术开发区')),
-                ('green_factories_inside', models.PositiveIntegerField(blank=True, null=True, verbose_name='园区内绿色工厂数量')),
-                ('green_factory_suppliers', models.PositiveIntegerField(blank=True, null=True, verbose_name='供应商中绿色工厂数量')),
-                ('producer_responsibility_pilot', models.BooleanField(default=False, verbose_name='汽车产品生产者责任延伸试点')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回修改'), ('city_review', '推荐单位审核中'), ('city_recommended', '推荐单位拟推荐'), ('city_not_recommended', '推荐单位不予推荐'), ('province_recommended', '省厅推荐'), ('province_not_recommended', '省厅不予推荐')], default='draft', max_length=30, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='提交时间')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('evaluator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='registry.evaluator', verbose_name='第三方评价机构')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='registry.organisation', verbose_name='申报主体')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='registry.recommendingunit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("factory", "绿色工厂"),
+                            ("park", "绿色工业园区"),
+                            ("supply_chain", "绿色供应链管理企业"),
+                        ],
+                        max_length=20,
+                        verbose_name="申报类别",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("self", "自评价"), ("third_party", "第三方评价")],
+                        default=greenlist.rules.vocabulary.Method["SELF"],
+                        max_length=20,
+                        verbose_name="评价方式",
+                    ),
+                ),
+                ("industry", models.CharField(blank=True, max_length=60, verbose_name="行业")),
+                (
+                    "evaluation_standard",
+                    models.CharField(blank=True, max_length=120, verbose_name="评价依据标准"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="评价得分"
+                    ),
+                ),
+                ("no_result_promise", models.BooleanField(default=False, verbose_name="无结果承诺声明")),
+                ("product", models.CharField(blank=True, max_length=60, verbose_name="主要产品")),
+                (
+                    "unit_energy",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=12, null=True, verbose_name="单位产品能耗"
+                    ),
+                ),
+                (
+                    "park_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("national", "国家级"),
+                            ("provincial", "省级"),
+                            ("municipal", "市级"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="园区级别",
+                    ),
+                ),
+                (
+                    "industrial_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="工业增加值占比(%)",
+                    ),
+                ),
+                (
+                    "manufacturing_and_energy",
+                    models.BooleanField(blank=True, null=True, verbose_name="主要功能为产品制造和能源供给"),
+                ),
+                (
+                    "legal_boundary",
+                    models.BooleanField(blank=True, null=True, verbose_name="有法定边界和范围"),
+                ),
+                (
+                    "management_body",
+                    models.BooleanField(blank=True, null=True, verbose_name="有统一管理机构"),
+                ),
+                ("low_carbon_pilot", models.BooleanField(default=False, verbose_name="国家低碳工业园区试点")),
+                ("high_tech_zone", models.BooleanField(default=False, verbose_name="高新技术开发区")),
+                (
+                    "green_factories_inside",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="园区内绿色工厂数量"),
+                ),
+                (
+                    "green_factory_suppliers",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="供应商中绿色工厂数量"),
+                ),
+                (
+                    "producer_responsibility_pilot",
+                    models.BooleanField(default=False, verbose_name="汽车产品生产者责任延伸试点"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回修改"),
+                            ("city_review", "推荐单位审核中"),
+                            ("city_recommended", "推荐单位拟推荐"),
+                            ("city_not_recommended", "推荐单位不予推荐"),
+                            ("province_recommended", "省厅推荐"),
+                            ("province_not_recommended", "省厅不予推荐"),
+                        ],
+                        default="draft",
+                        max_length=30,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="提交时间"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="registry.evaluator",
+                        verbose_name="第三方评价机构",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="registry.organisation",
+                        verbose_name="申报主体",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="registry.recommendingunit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报',
-                'verbose_name_plural': '申报',
-                'ordering': ['unit__order', 'category', 'submitted_at', 'id'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "申报",
+                "verbose_name_plural": "申报",
+                "ordering": ["unit__order", "category", "submitted_at", "id"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('evaluation_report', '评价报告'), ('experience_report', '典型经验报告（附件2）'), ('other', '其他材料')], max_length=30, verbose_name='类型')),
-                ('file', models.FileField(upload_to=greenlist.campaign.models.attachment_path, verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(verbose_name='大小（字节）')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='campaign.application')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("evaluation_report", "评价报告"),
+                            ("experience_report", "典型经验报告（附件2）"),
+                            ("other", "其他材料"),
+                        ],
+                        max_length=30,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=greenlist.campaign.models.attachment_path, verbose_name="文件"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveBigIntegerField(verbose_name="大小（字节）")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="campaign.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报材料',
-                'verbose_name_plural': '申报材料',
-                'ordering': ['kind', '-uploaded_at'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "申报材料",
+                "verbose_name_plural": "申报材料",
+                "ordering": ["kind", "-uploaded_at"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Batch',
+            name="Batch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='批次')),
-                ('province', models.CharField(max_length=40, verbose_name='省份')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('file_name', models.CharField(max_length=200, verbose_name='批次文件')),
-                ('file_sha256', models.CharField(max_length=64, verbose_name='批次文件校验值')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="批次")),
+                ("province", models.CharField(max_length=40, verbose_name="省份")),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                ("file_name", models.CharField(max_length=200, verbose_name="批次文件")),
+                ("file_sha256", models.CharField(max_length=64, verbose_name="批次文件校验值")),
             ],
             options={
-                'verbose_name': '年度批次',
-                'verbose_name_plural': '年度批次',
-                'ordering': ['-code'],
-                'constraints': [models.UniqueConstraint(fields=('province', 'code'), name='batch_unique')],
+                "verbose_name": "年度批次",
+                "verbose_name_plural": "年度批次",
+                "ordering": ["-code"],
+                "constraints": [models.UniqueConstraint(fields=("province", "code"), name="batch_unique")],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='batch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='campaign.batch', verbose_name='批次'),
+            model_name="application",
+            name="batch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="campaign.batch",
+                verbose_name="批次",
+            ),
         ),
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(choices=[('ecology_environment', '生态环境部门'), ('emergency_management', '应急管理部门'), ('market_regulation', '市场监管部门')], max_length=30, verbose_name='部门')),
-                ('agrees', models.BooleanField(default=True, verbose_name='同意推荐')),
-                ('opinion', models.TextField(verbose_name='意见')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='记录时间')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='campaign.batch')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='registry.recommendingunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("ecology_environment", "生态环境部门"),
+                            ("emergency_management", "应急管理部门"),
+                            ("market_regulation", "市场监管部门"),
+                        ],
+                        max_length=30,
+                        verbose_name="部门",
+                    ),
+                ),
+                ("agrees", models.BooleanField(default=True, verbose_name="同意推荐")),
+                ("opinion", models.TextField(verbose_name="意见")),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="记录时间")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consultations",
+                        to="campaign.batch",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consultations",
+                        to="registry.recommendingunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '征求意见',
-                'verbose_name_plural': '征求意见',
-                'ordering': ['unit__order', 'department'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "征求意见",
+                "verbose_name_plural": "征求意见",
+                "ordering": ["unit__order", "department"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='UnitSubmission',
+            name="UnitSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('reopened_until', models.DateTimeField(blank=True, null=True, verbose_name='省厅延期至')),
-                ('quota_override', models.PositiveIntegerField(blank=True, null=True, verbose_name='省厅核定推荐名额')),
-                ('quota_override_reason', models.TextField(blank=True, verbose_name='核定理由')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='unit_submissions', to='campaign.batch')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='registry.recommendingunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="报送时间")),
+                ("reopened_until", models.DateTimeField(blank=True, null=True, verbose_name="省厅延期至")),
+                (
+                    "quota_override",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="省厅核定推荐名额"),
+                ),
+                ("quota_override_reason", models.TextField(blank=True, verbose_name="核定理由")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="unit_submissions",
+                        to="campaign.batch",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="registry.recommendingunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推荐单位报送',
-                'verbose_name_plural': '推荐单位报送',
-                'ordering': ['unit__order'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "推荐单位报送",
+                "verbose_name_plural": "推荐单位报送",
+                "ordering": ["unit__order"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['batch', 'unit', 'category', 'state'], name='campaign_ap_batch_i_29d6fe_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["batch", "unit", "category", "state"], name="campaign_ap_batch_i_29d6fe_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('batch', 'organisation', 'category'), name='application_unique'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "organisation", "category"), name="application_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.UniqueConstraint(fields=('batch', 'unit', 'department'), name='consultation_unique'),
+            model_name="consultation",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "unit", "department"), name="consultation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitsubmission',
-            constraint=models.UniqueConstraint(fields=('batch', 'unit'), name='unit_submission_unique'),
+            model_name="unitsubmission",
+            constraint=models.UniqueConstraint(fields=("batch", "unit"), name="unit_submission_unique"),
         ),
     ]

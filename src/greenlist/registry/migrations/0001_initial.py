@@ -2,147 +2,308 @@
 
 import django.db.models.deletion
 import django.db.models.manager
+from django.db import migrations, models
+
 import greenlist.registry.fields
 import greenlist.rules.vocabulary
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Evaluator',
+            name="Evaluator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('name_normalised', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='规范化名称')),
-                ('uscc', greenlist.registry.fields.UsccField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('declaration_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='无结果承诺声明签署时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "name_normalised",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="规范化名称"
+                    ),
+                ),
+                (
+                    "uscc",
+                    greenlist.registry.fields.UsccField(
+                        max_length=18, unique=True, verbose_name="统一社会信用代码"
+                    ),
+                ),
+                (
+                    "declaration_signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="无结果承诺声明签署时间"),
+                ),
             ],
             options={
-                'verbose_name': '第三方评价机构',
-                'verbose_name_plural': '第三方评价机构',
-                'ordering': ['name'],
+                "verbose_name": "第三方评价机构",
+                "verbose_name_plural": "第三方评价机构",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NegativeRecord',
+            name="NegativeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('name_normalised', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='规范化名称')),
-                ('uscc', models.CharField(blank=True, db_index=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('type', models.CharField(choices=[('deregistered', '注销'), ('halted', '停产'), ('abnormal_operation', '经营异常名录'), ('safety_accident', '安全事故'), ('cyber_security_incident', '网络安全事故'), ('data_security_incident', '数据安全事故'), ('quality_accident', '质量事故'), ('pollution_accident', '环境污染事故'), ('tax_evasion', '偷漏税'), ('violation', '违法违规'), ('list_removal', '名单撤销'), ('inspection_problem', '督查严重问题'), ('energy_rectification', '节能监察整改'), ('dishonest_debtor', '失信被执行人')], max_length=30, verbose_name='类型')),
-                ('start', models.DateField(verbose_name='开始日期')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='来源')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('key', models.CharField(editable=False, max_length=40, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "name_normalised",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="规范化名称"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=18, verbose_name="统一社会信用代码"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("deregistered", "注销"),
+                            ("halted", "停产"),
+                            ("abnormal_operation", "经营异常名录"),
+                            ("safety_accident", "安全事故"),
+                            ("cyber_security_incident", "网络安全事故"),
+                            ("data_security_incident", "数据安全事故"),
+                            ("quality_accident", "质量事故"),
+                            ("pollution_accident", "环境污染事故"),
+                            ("tax_evasion", "偷漏税"),
+                            ("violation", "违法违规"),
+                            ("list_removal", "名单撤销"),
+                            ("inspection_problem", "督查严重问题"),
+                            ("energy_rectification", "节能监察整改"),
+                            ("dishonest_debtor", "失信被执行人"),
+                        ],
+                        max_length=30,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="开始日期")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="来源")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("key", models.CharField(editable=False, max_length=40, unique=True)),
             ],
             options={
-                'verbose_name': '负面记录',
-                'verbose_name_plural': '负面记录',
-                'ordering': ['-start'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "负面记录",
+                "verbose_name_plural": "负面记录",
+                "ordering": ["-start"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='RecommendingUnit',
+            name="RecommendingUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('city', '设区市'), ('county_city', '省直管县级市'), ('new_area', '新区')], max_length=20, verbose_name='类型')),
-                ('region', models.CharField(max_length=6, verbose_name='行政区划代码前缀')),
-                ('bureau', models.CharField(max_length=60, verbose_name='主管部门')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("city", "设区市"), ("county_city", "省直管县级市"), ("new_area", "新区")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("region", models.CharField(max_length=6, verbose_name="行政区划代码前缀")),
+                ("bureau", models.CharField(max_length=60, verbose_name="主管部门")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '推荐单位',
-                'verbose_name_plural': '推荐单位',
-                'ordering': ['order', 'id'],
+                "verbose_name": "推荐单位",
+                "verbose_name_plural": "推荐单位",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BlacklistEntry',
+            name="BlacklistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('evaluator_uscc', models.CharField(db_index=True, max_length=18, verbose_name='机构统一社会信用代码')),
-                ('listed_on', models.DateField(verbose_name='列入日期')),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "evaluator_uscc",
+                    models.CharField(db_index=True, max_length=18, verbose_name="机构统一社会信用代码"),
+                ),
+                ("listed_on", models.DateField(verbose_name="列入日期")),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
             ],
             options={
-                'verbose_name': '评价机构黑名单',
-                'verbose_name_plural': '评价机构黑名单',
-                'ordering': ['-listed_on'],
-                'constraints': [models.UniqueConstraint(fields=('evaluator_uscc', 'listed_on'), name='blacklist_unique')],
+                "verbose_name": "评价机构黑名单",
+                "verbose_name_plural": "评价机构黑名单",
+                "ordering": ["-listed_on"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("evaluator_uscc", "listed_on"), name="blacklist_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('name_normalised', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='规范化名称')),
-                ('uscc', greenlist.registry.fields.UsccField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('industry', models.CharField(blank=True, max_length=60, verbose_name='行业')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='registry.recommendingunit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "name_normalised",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="规范化名称"
+                    ),
+                ),
+                (
+                    "uscc",
+                    greenlist.registry.fields.UsccField(
+                        max_length=18, unique=True, verbose_name="统一社会信用代码"
+                    ),
+                ),
+                ("industry", models.CharField(blank=True, max_length=60, verbose_name="行业")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="registry.recommendingunit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报主体',
-                'verbose_name_plural': '申报主体',
-                'ordering': ['unit__order', 'name'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "申报主体",
+                "verbose_name_plural": "申报主体",
+                "ordering": ["unit__order", "name"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Diagnosis',
+            name="Diagnosis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_uscc', models.CharField(max_length=18, verbose_name='服务企业统一社会信用代码')),
-                ('day', models.DateField(verbose_name='服务日期')),
-                ('client_province', models.CharField(max_length=20, verbose_name='服务企业所在省')),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='diagnoses', to='registry.evaluator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_uscc", models.CharField(max_length=18, verbose_name="服务企业统一社会信用代码")),
+                ("day", models.DateField(verbose_name="服务日期")),
+                ("client_province", models.CharField(max_length=20, verbose_name="服务企业所在省")),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="diagnoses",
+                        to="registry.evaluator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '免费节能诊断记录',
-                'verbose_name_plural': '免费节能诊断记录',
-                'ordering': ['-day'],
-                'constraints': [models.UniqueConstraint(fields=('evaluator', 'client_uscc', 'day'), name='diagnosis_unique')],
+                "verbose_name": "免费节能诊断记录",
+                "verbose_name_plural": "免费节能诊断记录",
+                "ordering": ["-day"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evaluator", "client_uscc", "day"), name="diagnosis_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProvincialListEntry',
+            name="ProvincialListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('name_normalised', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='规范化名称')),
-                ('uscc', models.CharField(db_index=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('category', models.CharField(choices=[('factory', '绿色工厂'), ('park', '绿色工业园区'), ('supply_chain', '绿色供应链管理企业')], max_length=20, verbose_name='类别')),
-                ('level', models.CharField(choices=[('provincial', '省级'), ('national', '国家级')], max_length=20, verbose_name='级别')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='列入年份')),
-                ('status', models.CharField(choices=[('active', '有效'), ('revoked', '已撤销')], default=greenlist.rules.vocabulary.ListStatus['ACTIVE'], max_length=20, verbose_name='状态')),
-                ('revoked_on', models.DateField(blank=True, null=True, verbose_name='撤销日期')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='list_entries', to='registry.recommendingunit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "name_normalised",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="规范化名称"
+                    ),
+                ),
+                ("uscc", models.CharField(db_index=True, max_length=18, verbose_name="统一社会信用代码")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("factory", "绿色工厂"),
+                            ("park", "绿色工业园区"),
+                            ("supply_chain", "绿色供应链管理企业"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("provincial", "省级"), ("national", "国家级")],
+                        max_length=20,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="列入年份")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "有效"), ("revoked", "已撤销")],
+                        default=greenlist.rules.vocabulary.ListStatus["ACTIVE"],
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("revoked_on", models.DateField(blank=True, null=True, verbose_name="撤销日期")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="list_entries",
+                        to="registry.recommendingunit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '省级绿色制造名单',
-                'verbose_name_plural': '省级绿色制造名单',
-                'ordering': ['unit__order', 'category', '-year', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('uscc', 'category', 'level'), name='list_entry_unique')],
+                "verbose_name": "省级绿色制造名单",
+                "verbose_name_plural": "省级绿色制造名单",
+                "ordering": ["unit__order", "category", "-year", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("uscc", "category", "level"), name="list_entry_unique")
+                ],
             },
         ),
     ]

@@ -22,5 +22,7 @@ class Command(BaseCommand):
             self.stdout.write(f"审计日志完整：{total} 个事件，哈希链校验通过。")
             return
         first = breaks[0]
-        self.stderr.write(f"审计日志已被篡改：第一个断点为事件 #{first.event_id}：{first.problem}。共发现 {len(breaks)} 处异常。")
+        self.stderr.write(
+            f"审计日志已被篡改：第一个断点为事件 #{first.event_id}：{first.problem}。共发现 {len(breaks)} 处异常。"
+        )
         sys.exit(1)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from greenlist.campaign.models import Batch
+from greenlist.registry.models import RecommendingUnit
+from greenlist.screening.service import screen_batch
+
+
+class Command(BaseCommand):
+    help = "按批次筛查全部申报（E1–E6、F1–F3、P1–P2、S1–S2、V1–V4、Q1、C1、D1、R1），输出 JSON。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", required=True, help="批次，如 2024")
+        parser.add_argument("--unit", default=None, help="只输出一个推荐单位，如 石家庄市")
+        parser.add_argument("--format", choices=["json"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            batch = Batch.current(options["batch"])
+        except Batch.DoesNotExist as exc:
+            raise CommandError(f"批次 {options['batch']} 不存在。") from exc
+        units = None
+        if options["unit"]:
+            name = options["unit"]
+            unit = RecommendingUnit.objects.filter(name__in=[name, f"{name}市"]).first()
+            if unit is None:
+                names = "、".join(RecommendingUnit.objects.values_list("name", flat=True))
+                raise CommandError(f"推荐单位“{name}”不存在，可选：{names}")
+            units = [unit.name]
+        result = screen_batch(batch, unit_names=units)
+        self.stdout.write(json.dumps(result.to_contract(), ensure_ascii=False, indent=2))

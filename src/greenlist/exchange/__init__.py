@@ -1,0 +1,1 @@
+"""The exchange workbook (DESIGN.md): sheets, reading, importing, templates."""

@@ -1,0 +1,477 @@
+"""Imports the exchange workbook into the registry and the campaign, all or nothing.
+
+Every row of every recognised sheet is parsed and checked; rows are written in chunks inside one
+transaction, and any bad row anywhere rolls the whole import back, so a file with one bad row
+changes nothing. Rows are upserted by their natural key (uscc first).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+
+from greenlist.audit.log import record, record_many
+from greenlist.audit.models import Action
+from greenlist.campaign.models import Application, Batch
+from greenlist.campaign.workflow import State
+from greenlist.exchange.reader import RowError, SheetSource, WorkbookError, header_errors, open_sources, parse
+from greenlist.exchange.sheets import APPLICATIONS, Sheet
+from greenlist.registry.models import (
+    BlacklistEntry,
+    Diagnosis,
+    Evaluator,
+    NegativeRecord,
+    Organisation,
+    ProvincialListEntry,
+    RecommendingUnit,
+)
+from greenlist.rules.names import normalise_name
+from greenlist.scoping import unscoped
+
+CHUNK = 2000
+MAX_REPORTED_ERRORS = 1000
+Progress = Callable[[str, int, int | None], None]
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    file: str
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    name_matches: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_errors(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.error_count += 1
+            if len(self.errors) < MAX_REPORTED_ERRORS:
+                self.errors.append(error)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "error_count": self.error_count,
+            "errors": [e.as_dict() for e in self.errors],
+            "counts": {sheet: dict(counter) for sheet, counter in self.counts.items()},
+            "name_matches": self.name_matches,
+        }
+
+
+@dataclass
+class _Context:
+    batch: Batch
+    actor: Any
+    only_unit: RecommendingUnit | None
+    units: dict[str, RecommendingUnit]
+    evaluators: dict[str, int]  # uscc → id (existing plus this file's)
+    report: ImportReport
+    seen: dict[str, dict[Any, int]] = field(default_factory=dict)  # sheet → key → first row
+
+    def unit(self, name: str) -> RecommendingUnit | None:
+        return self.units.get(name) or self.units.get(f"{name}市")
+
+
+def import_workbook(
+    path: Path,
+    *,
+    batch: Batch,
+    actor: Any = None,
+    only_unit: RecommendingUnit | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``path``. Side effects (only when every row is good): upserts registry rows and
+    applications, and appends audit events (one per new application, one for the import)."""
+    report = ImportReport(file=path.name)
+    try:
+        sources = open_sources(path)
+    except WorkbookError as exc:
+        report.add_errors([RowError("文件", 0, "", str(exc))])
+        return report
+    with unscoped():
+        context = _Context(
+            batch=batch,
+            actor=actor,
+            only_unit=only_unit,
+            units={u.name: u for u in RecommendingUnit.objects.all()},
+            evaluators=dict(Evaluator.objects.values_list("uscc", "id")),
+            report=report,
+        )
+        try:
+            with transaction.atomic():
+                for source in sources:
+                    _import_sheet(source, context, progress)
+                if not report.ok:
+                    raise _Rollback
+                report.name_matches = _name_matches()
+                record(
+                    actor=actor,
+                    action=Action.REGISTRY_IMPORT,
+                    object_type="workbook",
+                    object_label=path.name,
+                    unit=only_unit,
+                    details={"counts": report.as_dict()["counts"]},
+                )
+        except _Rollback:
+            pass
+        except WorkbookError as exc:
+            report.add_errors([RowError("文件", 0, "", str(exc))])
+    return report
+
+
+def _import_sheet(source: SheetSource, context: _Context, progress: Progress | None) -> None:
+    sheet = source.sheet
+    report = context.report
+    report.counts[sheet.name] = Counter()
+    problems = header_errors(source)
+    if context.only_unit is not None and sheet is not APPLICATIONS:
+        problems.append(RowError(sheet.name, 1, "", "该工作表仅省厅可导入；推荐单位只能导入“申报”工作表"))
+    if problems:
+        report.add_errors(problems)
+        return
+    writer = WRITERS[sheet.name]
+    chunk: list[tuple[int, dict[str, Any]]] = []
+    done = 0
+    for number, row, errors in parse(source):
+        done += 1
+        if row is not None:
+            errors = _check_references(sheet, number, row, context)
+        if errors:
+            report.add_errors(errors)
+        elif report.ok:
+            chunk.append((number, row))  # type: ignore[arg-type]
+            if len(chunk) >= CHUNK:
+                writer(chunk, context)
+                chunk = []
+        if progress and done % CHUNK == 0:
+            progress(sheet.name, done, source.total)
+    if chunk and report.ok:
+        writer(chunk, context)
+    if progress:
+        progress(sheet.name, done, source.total)
+
+
+def _key(sheet: Sheet, row: dict[str, Any]) -> Any:
+    match sheet.name:
+        case "申报":
+            return row["uscc"], row["category"]
+        case "省级名单":
+            return row["uscc"], row["category"], row["level"]
+        case "负面记录":
+            return NegativeRecord.make_key(
+                row["uscc"], normalise_name(row["name"]), row["type"], row["start"]
+            )
+        case "节能诊断":
+            return row["evaluator_uscc"], row["client_uscc"], row["day"]
+        case "机构黑名单":
+            return row["evaluator_uscc"], row["listed_on"]
+        case _:
+            return row["uscc"]
+
+
+def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _Context) -> list[RowError]:
+    errors = []
+    if "unit" in row:
+        unit = context.unit(row["unit"])
+        if unit is None:
+            errors.append(
+                RowError(
+                    sheet.name,
+                    number,
+                    "推荐单位",
+                    f"推荐单位“{row['unit']}”不存在，可选：{'、'.join(context.units)}",
+                )
+            )
+        elif context.only_unit is not None and unit != context.only_unit:
+            errors.append(
+                RowError(
+                    sheet.name,
+                    number,
+                    "推荐单位",
+                    f"只能导入本单位（{context.only_unit.name}）的数据，本行属于{unit.name}",
+                )
+            )
+    if sheet.name in ("申报", "节能诊断") and row.get("evaluator_uscc"):
+        header = "第三方机构统一社会信用代码" if sheet.name == "申报" else "机构统一社会信用代码"
+        if row["evaluator_uscc"] not in context.evaluators:
+            errors.append(
+                RowError(
+                    sheet.name,
+                    number,
+                    header,
+                    f"第三方机构 {row['evaluator_uscc']} 未登记：请先在“第三方机构”工作表中列出",
+                )
+            )
+    if sheet.name == "第三方机构":
+        context.evaluators.setdefault(row["uscc"], 0)
+    seen = context.seen.setdefault(sheet.name, {})
+    key = _key(sheet, row)
+    if key in seen:
+        errors.append(RowError(sheet.name, number, "", f"与第{seen[key]}行重复（同一记录只能出现一次）"))
+    else:
+        seen[key] = number
+    return errors
+
+
+def _upsert(
+    model: type[models.Model],
+    rows: Sequence[models.Model],
+    unique: list[str],
+    update: list[str],
+    existing: Iterable[Any],
+    counter: Counter[str],
+) -> None:
+    known = set(existing)
+    for row in rows:
+        key = tuple(getattr(row, name) for name in unique)
+        counter["updated" if (key[0] if len(key) == 1 else key) in known else "created"] += 1
+    model._default_manager.bulk_create(
+        rows, update_conflicts=True, unique_fields=unique, update_fields=update
+    )
+
+
+def _write_evaluators(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
+    rows = [
+        Evaluator(uscc=r["uscc"], name=r["name"], name_normalised=normalise_name(r["name"])) for _, r in chunk
+    ]
+    usccs = [r.uscc for r in rows]
+    _upsert(
+        Evaluator,
+        rows,
+        ["uscc"],
+        ["name", "name_normalised"],
+        Evaluator.objects.filter(uscc__in=usccs).values_list("uscc", flat=True),
+        context.report.counts["第三方机构"],
+    )
+    context.evaluators.update(Evaluator.objects.filter(uscc__in=usccs).values_list("uscc", "id"))
+
+
+def _write_blacklist(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
+    rows = [
+        BlacklistEntry(evaluator_uscc=r["evaluator_uscc"], listed_on=r["listed_on"], reason=r["reason"])
+        for _, r in chunk
+    ]
+    existing = BlacklistEntry.objects.filter(evaluator_uscc__in=[r.evaluator_uscc for r in rows])
+    _upsert(
+        BlacklistEntry,
+        rows,
+        ["evaluator_uscc", "listed_on"],
+        ["reason"],
+        existing.values_list("evaluator_uscc", "listed_on"),
+        context.report.counts["机构黑名单"],
+    )
+
+
+def _write_diagnoses(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
+    rows = [
+        Diagnosis(
+            evaluator_id=context.evaluators[r["evaluator_uscc"]],
+            client_uscc=r["client_uscc"],
+            day=r["day"],
+            client_province=r["client_province"],
+        )
+        for _, r in chunk
+    ]
+    existing = Diagnosis.objects.filter(client_uscc__in=[r.client_uscc for r in rows])
+    _upsert(
+        Diagnosis,
+        rows,
+        ["evaluator_id", "client_uscc", "day"],
+        ["client_province"],
+        existing.values_list("evaluator_id", "client_uscc", "day"),
+        context.report.counts["节能诊断"],
+    )
+
+
+def _write_list_entries(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
+    rows = [
+        ProvincialListEntry(
+            uscc=r["uscc"],
+            name=r["name"],
+            name_normalised=normalise_name(r["name"]),
+            category=r["category"],
+            level=r["level"],
+            unit=context.unit(r["unit"]),
+            year=r["year"],
+            status=r["status"],
+            revoked_on=r["revoked_on"],
+        )
+        for _, r in chunk
+    ]
+    existing = ProvincialListEntry.objects.filter(uscc__in=[r.uscc for r in rows])
+    _upsert(
+        ProvincialListEntry,
+        rows,
+        ["uscc", "category", "level"],
+        ["name", "name_normalised", "unit", "year", "status", "revoked_on"],
+        existing.values_list("uscc", "category", "level"),
+        context.report.counts["省级名单"],
+    )
+
+
+def _write_records(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
+    rows = []
+    for _, r in chunk:
+        normalised = normalise_name(r["name"])
+        rows.append(
+            NegativeRecord(
+                uscc=r["uscc"],
+                name=r["name"],
+                name_normalised=normalised,
+                type=r["type"],
+                start=r["start"],
+                end=r["end"],
+                source=r["source"],
+                note=r["note"],
+                key=NegativeRecord.make_key(r["uscc"], normalised, r["type"], r["start"]),
+            )
+        )
+    existing = NegativeRecord.unscoped.filter(key__in=[r.key for r in rows]).values_list("key", flat=True)
+    _upsert(
+        NegativeRecord,
+        rows,
+        ["key"],
+        ["name", "name_normalised", "end", "source", "note"],
+        existing,
+        context.report.counts["负面记录"],
+    )
+
+
+APPLICATION_FIELDS = (
+    "method",
+    "industry",
+    "score",
+    "no_result_promise",
+    "product",
+    "unit_energy",
+    "park_level",
+    "industrial_share",
+    "manufacturing_and_energy",
+    "legal_boundary",
+    "management_body",
+)
+
+
+def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
+    counter = context.report.counts["申报"]
+    organisations = [
+        Organisation(
+            uscc=r["uscc"],
+            name=r["name"],
+            name_normalised=normalise_name(r["name"]),
+            unit=context.unit(r["unit"]),
+            industry=r["industry"],
+        )
+        for _, r in chunk
+    ]
+    by_uscc = {o.uscc: o for o in organisations}
+    Organisation.unscoped.bulk_create(
+        list(by_uscc.values()),
+        update_conflicts=True,
+        unique_fields=["uscc"],
+        update_fields=["name", "name_normalised", "unit", "industry"],
+    )
+    org_ids = dict(Organisation.unscoped.filter(uscc__in=list(by_uscc)).values_list("uscc", "id"))
+    existing = {
+        (a.organisation_id, a.category): a
+        for a in Application.unscoped.filter(
+            batch=context.batch, organisation_id__in=org_ids.values()
+        ).select_related("organisation", "unit")
+    }
+    created, changed = [], []
+    for _, r in chunk:
+        org_id = org_ids[r["uscc"]]
+        values = {name: r[name] for name in APPLICATION_FIELDS}
+        if values["park_level"] is None:
+            values["park_level"] = ""
+        values["no_result_promise"] = bool(values["no_result_promise"])
+        values["evaluator_id"] = context.evaluators.get(r["evaluator_uscc"]) if r["evaluator_uscc"] else None
+        application = existing.get((org_id, r["category"]))
+        if application is None:
+            state = State.SUBMITTED if r["submitted_at"] else State.DRAFT
+            created.append(
+                Application(
+                    batch=context.batch,
+                    organisation_id=org_id,
+                    unit=context.unit(r["unit"]),
+                    category=r["category"],
+                    state=state,
+                    submitted_at=r["submitted_at"],
+                    **values,
+                )
+            )
+        else:
+            for name, value in values.items():
+                setattr(application, name, value)
+            if r["submitted_at"]:
+                application.submitted_at = r["submitted_at"]
+            application.version += 1
+            changed.append(application)
+    Application.unscoped.bulk_create(created)
+    if changed:
+        Application.unscoped.bulk_update(
+            changed, [*APPLICATION_FIELDS, "evaluator_id", "submitted_at", "version"]
+        )
+    counter["created"] += len(created)
+    counter["updated"] += len(changed)
+    fresh = Application.unscoped.filter(
+        batch=context.batch, organisation_id__in=[a.organisation_id for a in created]
+    ).select_related("organisation", "unit")
+    wanted = {(a.organisation_id, a.category) for a in created}
+    record_many(
+        actor=context.actor,
+        action=Action.APPLICATION_CREATED,
+        objects=[a for a in fresh if (a.organisation_id, a.category) in wanted],
+        details=lambda a: {"to": a.state, "source": "workbook"},
+    )
+    if changed:
+        record_many(
+            actor=context.actor,
+            action=Action.APPLICATION_UPDATED,
+            objects=changed,
+            details=lambda a: {"source": "workbook", "version": a.version},
+        )
+
+
+WRITERS: dict[str, Callable[[list[tuple[int, dict[str, Any]]], _Context], None]] = {
+    "第三方机构": _write_evaluators,
+    "机构黑名单": _write_blacklist,
+    "节能诊断": _write_diagnoses,
+    "省级名单": _write_list_entries,
+    "负面记录": _write_records,
+    "申报": _write_applications,
+}
+
+
+def _name_matches(limit: int = 200) -> list[dict[str, str]]:
+    """Negative records without uscc that match an organisation by normalised name."""
+    organisations = Organisation.unscoped.filter(
+        name_normalised__in=NegativeRecord.unscoped.filter(uscc="").values("name_normalised")
+    )
+    by_name = {o.name_normalised: o for o in organisations}
+    matches = []
+    for r in NegativeRecord.unscoped.filter(uscc="", name_normalised__in=list(by_name))[:limit]:
+        org = by_name[r.name_normalised]
+        matches.append(
+            {
+                "record": r.name,
+                "type": r.get_type_display(),
+                "start": str(r.start),
+                "organisation": org.name,
+                "uscc": org.uscc,
+            }
+        )
+    return matches

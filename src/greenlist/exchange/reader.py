@@ -1,0 +1,150 @@
+"""Reads the exchange workbook (.xlsx) or one sheet as .csv, streaming, into parsed rows.
+
+Nothing here touches the database: the reader turns cells into values and reports every bad
+cell with its sheet, row number, column and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from greenlist.exchange.cells import CellError
+from greenlist.exchange.sheets import BY_NAME, SHEETS, Sheet
+
+
+class WorkbookError(ValueError):
+    """The file as a whole cannot be read (wrong type, no recognised sheet)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"【{self.sheet}】第{self.row}行 “{self.column}”：{self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class SheetSource:
+    sheet: Sheet
+    headers: list[str]
+    rows: Iterator[tuple[int, list[Any]]]  # (1-based row number in the file, cell values)
+    total: int | None = None  # rows in the sheet, when known cheaply (for progress)
+
+
+def _header(value: Any) -> str:
+    return "".join(str(value or "").split())
+
+
+def open_sources(path: Path) -> list[SheetSource]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_csv_source(path)]
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_sources(path)
+    raise WorkbookError(
+        f"不支持的文件类型“{suffix}”：请上传 .xlsx 工作簿，或单个工作表的 .csv（UTF-8）文件。"
+    )
+
+
+def sheet_for_csv(path: Path) -> Sheet:
+    stem = path.stem
+    matches = [sheet for sheet in SHEETS if sheet.name in stem]
+    if len(matches) != 1:
+        raise WorkbookError(
+            f"无法从文件名“{path.name}”识别工作表：CSV 文件名须包含一个工作表名称（{'、'.join(BY_NAME)}），如“负面记录.csv”。"
+        )
+    return matches[0]
+
+
+def _csv_source(path: Path) -> SheetSource:
+    sheet = sheet_for_csv(path)
+    try:
+        handle = io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", newline="")
+        reader = csv.reader(handle)
+        headers = [_header(h) for h in next(reader, [])]
+    except UnicodeDecodeError as exc:
+        raise WorkbookError(f"“{path.name}”不是 UTF-8 编码的 CSV 文件，请另存为“CSV UTF-8”。") from exc
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, row in enumerate(reader, start=2):
+                yield number, list(row)
+        except UnicodeDecodeError as exc:
+            raise WorkbookError(f"“{path.name}”含有非 UTF-8 字符，请另存为“CSV UTF-8”。") from exc
+        finally:
+            handle.close()
+
+    return SheetSource(sheet, headers, rows())
+
+
+def _xlsx_sources(path: Path) -> list[SheetSource]:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a non-workbook
+        raise WorkbookError(f"无法读取工作簿“{path.name}”：文件已损坏或不是 .xlsx 格式。") from exc
+    sources = []
+    for title in book.sheetnames:
+        sheet = BY_NAME.get(title.strip())
+        if sheet is None:
+            continue
+        worksheet = book[title]
+        iterator = worksheet.iter_rows(values_only=True)
+        headers = [_header(h) for h in next(iterator, ())]
+        numbered = ((number, list(row)) for number, row in enumerate(iterator, start=2))
+        sources.append(SheetSource(sheet, headers, numbered, total=max((worksheet.max_row or 1) - 1, 0)))
+    if not sources:
+        raise WorkbookError(
+            f"工作簿“{path.name}”中没有可识别的工作表；工作表名称应为：{'、'.join(BY_NAME)}。"
+        )
+    order = {sheet.name: index for index, sheet in enumerate(SHEETS)}
+    return sorted(sources, key=lambda source: order[source.sheet.name])
+
+
+def header_errors(source: SheetSource) -> list[RowError]:
+    present = set(source.headers)
+    return [
+        RowError(source.sheet.name, 1, header, "缺少必需的列（请使用系统提供的模板）")
+        for header in source.sheet.required_headers
+        if header not in present
+    ]
+
+
+def parse(source: SheetSource) -> Iterator[tuple[int, dict[str, Any] | None, list[RowError]]]:
+    """Yield (row number, parsed row or None, errors) for every non-empty row."""
+    sheet = source.sheet
+    positions = {header: index for index, header in enumerate(source.headers) if header}
+    columns = [(column, positions.get(column.header)) for column in sheet.columns]
+    for number, cells in source.rows:
+        if all(cell is None or str(cell).strip() == "" for cell in cells):
+            continue
+        parsed: dict[str, Any] = {}
+        errors: list[RowError] = []
+        for column, index in columns:
+            raw = cells[index] if index is not None and index < len(cells) else None
+            if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+                parsed[column.key] = column.empty_value
+                if column.required:
+                    errors.append(RowError(sheet.name, number, column.header, "必填项为空"))
+                continue
+            try:
+                parsed[column.key] = column.parse(raw)
+            except CellError as exc:
+                errors.append(RowError(sheet.name, number, column.header, str(exc)))
+                parsed[column.key] = None
+        if not errors:
+            errors = [RowError(sheet.name, number, header, reason) for header, reason in sheet.check(parsed)]
+        yield number, (None if errors else parsed), errors

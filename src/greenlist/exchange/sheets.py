@@ -1,0 +1,210 @@
+"""The sheets of the exchange workbook and their columns, exactly as DESIGN.md names them.
+
+A sheet is recognised by its name; column order does not matter; unknown columns are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from greenlist.exchange import cells
+from greenlist.rules.vocabulary import (
+    Category,
+    LabelledEnum,
+    ListLevel,
+    ListStatus,
+    Method,
+    ParkLevel,
+    RecordType,
+)
+
+
+def _labels(enum: type[LabelledEnum]) -> dict[str, str]:
+    return {member.label: member.value for member in enum}
+
+
+def _choice(enum: type[LabelledEnum], what: str) -> Callable[[Any], str]:
+    options = _labels(enum)
+    return lambda raw: cells.choice(raw, options, what)
+
+
+def _score(raw: Any) -> Decimal:
+    return cells.number(raw, low=Decimal(0), high=Decimal(100))
+
+
+def _percent(raw: Any) -> Decimal:
+    return cells.number(raw, low=Decimal(0), high=Decimal(100))
+
+
+def _year(raw: Any) -> int:
+    value = cells.number(raw, low=Decimal(2000), high=Decimal(2100))
+    if value != value.to_integral_value():
+        raise cells.CellError(f"年份“{raw}”应为整数")
+    return int(value)
+
+
+def _energy(raw: Any) -> Decimal:
+    return cells.number(raw)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    parse: Callable[[Any], Any] = cells.text
+    required: bool = False
+    example: str = ""
+
+    @property
+    def empty_value(self) -> Any:
+        """What an empty cell means: "" for text columns, None (unknown) for the rest."""
+        return "" if self.parse in (cells.text, _optional_uscc) else None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    description: str
+    # Conditional checks on a parsed row: returns (header, reason) pairs.
+    check: Callable[[dict[str, Any]], list[tuple[str, str]]] = field(default=lambda row: [])
+
+    @property
+    def required_headers(self) -> list[str]:
+        return [c.header for c in self.columns if c.required]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+PARK_COLUMNS = (
+    "park_level",
+    "industrial_share",
+    "manufacturing_and_energy",
+    "legal_boundary",
+    "management_body",
+)
+
+
+def _check_application(row: dict[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    if row.get("method") == Method.THIRD_PARTY and not row.get("evaluator_uscc"):
+        problems.append(
+            ("第三方机构统一社会信用代码", "评价方式为第三方评价时必须填写第三方机构统一社会信用代码")
+        )
+    if row.get("category") == Category.PARK:
+        for key in PARK_COLUMNS:
+            if row.get(key) is None:
+                header = APPLICATIONS.column(key).header
+                problems.append((header, f"绿色工业园区必须填写“{header}”"))
+    return problems
+
+
+def _check_list_entry(row: dict[str, Any]) -> list[tuple[str, str]]:
+    if row.get("status") == ListStatus.REVOKED and row.get("revoked_on") is None:
+        return [("撤销日期", "状态为“已撤销”时必须填写撤销日期")]
+    return []
+
+
+def _check_record(row: dict[str, Any]) -> list[tuple[str, str]]:
+    if row.get("end") is not None and row.get("start") is not None and row["end"] < row["start"]:
+        return [("结束日期", f"结束日期 {row['end']} 早于开始日期 {row['start']}")]
+    return []
+
+
+def _optional_uscc(raw: Any) -> str:
+    return cells.uscc(raw) if cells.text(raw) else ""
+
+
+APPLICATIONS = Sheet(
+    name="申报",
+    description="申报单位及其评价信息，每行一个申报（同一企业不同类别各占一行）",
+    columns=(
+        Column("统一社会信用代码", "uscc", cells.uscc, True, "91130100MA0XXXXXXX"),
+        Column("名称", "name", cells.text, True, "石家庄某某钢铁有限公司"),
+        Column("申报类别", "category", _choice(Category, "申报类别"), True, "绿色工厂"),
+        Column("推荐单位", "unit", cells.text, True, "石家庄市"),
+        Column("行业", "industry", cells.text, False, "钢铁"),
+        Column("评价方式", "method", _choice(Method, "评价方式"), True, "第三方评价"),
+        Column("第三方机构统一社会信用代码", "evaluator_uscc", _optional_uscc, False, ""),
+        Column("评价得分", "score", _score, False, "86.5"),
+        Column("提交时间", "submitted_at", cells.moment, False, "2024-07-01 10:30"),
+        Column("无结果承诺声明", "no_result_promise", cells.yes_no, False, "是"),
+        Column("园区级别", "park_level", _choice(ParkLevel, "园区级别"), False, "省级"),
+        Column("工业增加值占比", "industrial_share", _percent, False, "62.5"),
+        Column("主要功能为产品制造和能源供给", "manufacturing_and_energy", cells.yes_no, False, "是"),
+        Column("有法定边界和范围", "legal_boundary", cells.yes_no, False, "是"),
+        Column("有统一管理机构", "management_body", cells.yes_no, False, "是"),
+        Column("产品", "product", cells.text, False, "水泥熟料"),
+        Column("单位产品能耗", "unit_energy", _energy, False, "98"),
+    ),
+    check=_check_application,
+)
+
+LIST_ENTRIES = Sheet(
+    name="省级名单",
+    description="省级（及国家级）绿色制造名单条目",
+    columns=(
+        Column("统一社会信用代码", "uscc", cells.uscc, True),
+        Column("名称", "name", cells.text, True),
+        Column("类别", "category", _choice(Category, "类别"), True, "绿色工厂"),
+        Column("级别", "level", _choice(ListLevel, "级别"), True, "省级"),
+        Column("推荐单位", "unit", cells.text, True, "石家庄市"),
+        Column("列入年份", "year", _year, True, "2022"),
+        Column("状态", "status", _choice(ListStatus, "状态"), True, "有效"),
+        Column("撤销日期", "revoked_on", cells.date, False, ""),
+    ),
+    check=_check_list_entry,
+)
+
+NEGATIVE_RECORDS = Sheet(
+    name="负面记录",
+    description="可能导致不得推荐的负面记录（E1–E6）；结束日期为空表示仍在持续",
+    columns=(
+        Column("统一社会信用代码", "uscc", _optional_uscc, False),
+        Column("名称", "name", cells.text, True),
+        Column("类型", "type", _choice(RecordType, "类型"), True, "失信被执行人"),
+        Column("开始日期", "start", cells.date, True, "2023-05-01"),
+        Column("结束日期", "end", cells.date, False, ""),
+        Column("来源", "source", cells.text, False, "信用中国"),
+        Column("说明", "note", cells.text, False, ""),
+    ),
+    check=_check_record,
+)
+
+EVALUATORS = Sheet(
+    name="第三方机构",
+    description="第三方评价机构（按法人统一社会信用代码识别）",
+    columns=(
+        Column("统一社会信用代码", "uscc", cells.uscc, True),
+        Column("名称", "name", cells.text, True),
+    ),
+)
+
+DIAGNOSES = Sheet(
+    name="节能诊断",
+    description="第三方机构为工业企业开展的免费节能诊断服务（V1）",
+    columns=(
+        Column("机构统一社会信用代码", "evaluator_uscc", cells.uscc, True),
+        Column("服务企业统一社会信用代码", "client_uscc", cells.uscc, True),
+        Column("服务日期", "day", cells.date, True, "2023-03-15"),
+        Column("服务企业所在省", "client_province", cells.text, True, "河北省"),
+    ),
+)
+
+BLACKLIST = Sheet(
+    name="机构黑名单",
+    description="因弄虚作假列入黑名单的评价机构（V2）",
+    columns=(
+        Column("机构统一社会信用代码", "evaluator_uscc", cells.uscc, True),
+        Column("列入日期", "listed_on", cells.date, True, "2023-03-15"),
+        Column("原因", "reason", cells.text, False),
+    ),
+)
+
+# Import order: what later sheets refer to comes first.
+SHEETS: tuple[Sheet, ...] = (EVALUATORS, BLACKLIST, DIAGNOSES, LIST_ENTRIES, NEGATIVE_RECORDS, APPLICATIONS)
+BY_NAME = {sheet.name: sheet for sheet in SHEETS}
