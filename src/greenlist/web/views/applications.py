@@ -16,12 +16,9 @@ from greenlist.campaign.actions import ActionRefused, transition
 from greenlist.campaign.models import Application
 from greenlist.campaign.workflow import State
 from greenlist.rules.vocabulary import Category
+from greenlist.screening.service import screen_batch
 from greenlist.web.access import get_application
-
-
-def _role(request: HttpRequest) -> str:
-    role: str = request.user.role  # type: ignore[union-attr]
-    return "province" if role == "admin" else role
+from greenlist.web.views.common import role_of
 
 
 @login_required
@@ -74,13 +71,16 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application(request, pk)
     history = AuditEvent.objects.filter(object_type="campaign.Application", object_id=str(application.pk))
+    screened = screen_batch(application.batch, unit_names=[application.unit.name]).by_key().get(str(application.pk))
     return render(
         request,
         "web/application_detail.html",
         {
             "application": application,
-            "transitions": workflow.available(application.state, _role(request)),
+            "transitions": workflow.available(application.state, role_of(request)),
             "history": history.order_by("-id"),
+            "screened": screened,
+            "rule_texts": application.batch.parameters.rules,
         },
     )
 

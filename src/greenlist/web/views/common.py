@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from greenlist.accounts.models import Role, User
+from greenlist.campaign.models import Batch
+from greenlist.registry.models import RecommendingUnit
+
+
+def user_of(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def role_of(request: HttpRequest) -> str:
+    role = user_of(request).role
+    return Role.PROVINCE if role == Role.ADMIN else role
+
+
+def require_roles(request: HttpRequest, *roles: str) -> User:
+    user = user_of(request)
+    if role_of(request) not in roles:
+        raise PermissionDenied("您的角色无权访问此页面。")
+    return user
+
+
+def current_batch(request: HttpRequest) -> Batch:
+    return Batch.current(request.GET.get("batch") or None)
+
+
+def units_in_view(request: HttpRequest) -> list[RecommendingUnit]:
+    """The units a city or department user is bound to; every unit for the province."""
+    user = user_of(request)
+    if user.is_province:
+        return list(RecommendingUnit.objects.all())
+    if user.unit_id is not None and role_of(request) in (Role.CITY, Role.DEPARTMENT):
+        return [user.unit] if user.unit else []
+    return []

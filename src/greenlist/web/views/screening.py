@@ -1,0 +1,160 @@
+"""Screening, the rule catalogue and the exchange workbook pages (city and province)."""
+
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import quote
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from greenlist.accounts.models import Role
+from greenlist.campaign.models import Application
+from greenlist.exchange.importer import import_workbook
+from greenlist.exchange.sheets import BY_NAME
+from greenlist.exchange.templates import csv_bytes, workbook_bytes
+from greenlist.rules.catalogue import RULES
+from greenlist.rules.vocabulary import Category, Effect
+from greenlist.screening.service import screen_batch
+from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
+
+MAX_UPLOAD = 200 * 1024 * 1024
+FILTERS = {
+    "all": ("全部", lambda r: True),
+    "excluded": ("不得推荐", lambda r: not r.eligible),
+    "attention": ("有提示或待处理", lambda r: bool(r.of(Effect.WARN, Effect.BLOCK))),
+    "eligible": ("可推荐", lambda r: r.eligible),
+    "priority": ("优先推荐", lambda r: bool(r.of(Effect.PRIORITY))),
+}
+
+
+@login_required
+def screening(request: HttpRequest) -> HttpResponse:
+    require_roles(request, Role.CITY, Role.PROVINCE)
+    batch = current_batch(request)
+    units = units_in_view(request)
+    names = [u.name for u in units]
+    wanted = request.GET.get("unit", "")
+    if wanted:
+        if wanted not in names:
+            raise Http404("推荐单位不存在或您无权查看。")
+        names = [wanted]
+    result = screen_batch(batch, unit_names=names)
+    show = request.GET.get("show", "all")
+    category = request.GET.get("category", "")
+    test = FILTERS.get(show, FILTERS["all"])[1]
+    rows = [r for r in result.applications if test(r) and (not category or r.application.category == category)]
+    recommended = Counter(
+        Application.unscoped.filter(batch=batch, unit__name__in=names, state__in=["city_recommended",
+                                    "province_recommended", "province_not_recommended"])
+        .values_list("unit__name", "category")
+    )
+    own_load: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in result.applications:
+        if r.application.evaluator_uscc:
+            own_load[r.application.evaluator_uscc][r.application.unit] += 1
+    params = batch.parameters
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "batch": batch,
+        "params": params,
+        "units": units,
+        "unit": wanted,
+        "show": show,
+        "category": category,
+        "filters": [(key, label) for key, (label, _) in FILTERS.items()],
+        "categories": Category.choices(),
+        "rows": rows,
+        "total": len(result.applications),
+        "eligible": sum(1 for r in result.applications if r.eligible),
+        "excluded": sum(1 for r in result.applications if not r.eligible),
+        "quotas": [
+            {
+                "result": q,
+                "recommended": recommended[(q.unit.name, "factory")],
+                "percent": min(100, round(100 * recommended[(q.unit.name, "factory")] / q.quota)) if q.quota else 0,
+            }
+            for q in result.quotas
+        ],
+        "evaluators": [
+            {
+                "result": e,
+                "percent": min(100, round(100 * e.projects / e.cap)) if e.cap else 0,
+                "here": sum(own_load[e.evaluator.uscc].values()),
+                "by_unit": sorted(own_load[e.evaluator.uscc].items()),
+            }
+            for e in sorted(result.evaluators, key=lambda e: -e.projects)
+            if e.projects or not e.accepted
+        ],
+        "rule_texts": params.rules,
+        "deadline_passed": now > params.deadline,
+        "days_left": (params.deadline - now).days,
+    }
+    return render(request, "web/screening.html", context)
+
+
+@login_required
+def rule_catalogue(request: HttpRequest) -> HttpResponse:
+    batch = current_batch(request)
+    params = batch.parameters
+    rules = [
+        {"spec": spec, "text": params.rules[spec.id], "parameters": [
+            (name, params.parameter_notes.get(name)) for name in spec.parameters]}
+        for spec in RULES
+    ]
+    return render(request, "web/rules.html", {"batch": batch, "params": params, "rules": rules})
+
+
+@login_required
+def workbook_import(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.CITY, Role.PROVINCE)
+    batch = current_batch(request)
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的文件。")
+        elif upload.size is not None and upload.size > MAX_UPLOAD:
+            messages.error(request, f"文件过大（{upload.size // 1024 // 1024} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。")
+        else:
+            suffix = Path(upload.name or "").suffix.lower()
+            with tempfile.TemporaryDirectory() as folder:
+                # Keep the sheet name in a CSV's file name: the reader recognises the sheet by it.
+                path = Path(folder) / Path(upload.name or f"upload{suffix}").name
+                with path.open("wb") as handle:
+                    for piece in upload.chunks():
+                        handle.write(piece)
+                report = import_workbook(path, batch=batch, actor=user,
+                                         only_unit=None if user.is_province else user.unit)
+            if report.ok:
+                messages.success(request, "导入成功，筛查结果已按新数据更新。")
+            else:
+                messages.error(request, f"导入失败：共 {report.error_count} 处错误，未做任何修改。请修改后重新导入。")
+    return render(request, "web/import.html", {
+        "batch": batch, "report": report, "sheets": list(BY_NAME.values()),
+        "unlisted": report.error_count - len(report.errors) if report else 0,
+        "province": user.is_province,
+    })
+
+
+@login_required
+def template_download(request: HttpRequest, name: str) -> HttpResponse:
+    user_of(request)
+    if name == "workbook":
+        response = HttpResponse(
+            workbook_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        filename = "greenlist-交换工作簿模板.xlsx"
+    elif name in BY_NAME:
+        response = HttpResponse(csv_bytes(BY_NAME[name]), content_type="text/csv; charset=utf-8")
+        filename = f"{name}.csv"
+    else:
+        raise Http404("模板不存在。")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
