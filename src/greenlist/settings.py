@@ -135,6 +135,9 @@ STORAGES = {
         )
     },
 }
+# Outside production, serve static files straight from the package (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", WORK_DIR / "media"))
 MEDIA_URL = "media/"
 

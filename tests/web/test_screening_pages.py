@@ -49,18 +49,51 @@ def test_screening_and_import_are_refused_to_other_roles(demo, client, username)
 
 def test_the_rule_catalogue_lists_every_rule_id_with_its_clause(demo, client):
     page = login(client, "applicant").get("/rules/").content.decode()
-    for rule in ["E1", "E2", "E3", "E4", "E5", "E6", "F1", "F2", "F3", "P1", "P2", "S1", "S2", "V1", "V2", "V3",
-                 "V4", "Q1", "C1", "D1", "R1", "R2"]:
+    for rule in [
+        "E1",
+        "E2",
+        "E3",
+        "E4",
+        "E5",
+        "E6",
+        "F1",
+        "F2",
+        "F3",
+        "P1",
+        "P2",
+        "S1",
+        "S2",
+        "V1",
+        "V2",
+        "V3",
+        "V4",
+        "Q1",
+        "C1",
+        "D1",
+        "R1",
+        "R2",
+    ]:
         assert f'id="rule-{rule}"' in page
     assert "近三年企业被列为失信被执行人的，不得推荐。" in page
 
 
 def test_an_import_through_the_page_changes_the_screening_at_once(demo, client, tmp_path):
     login(client, "province")
-    target = next(r for r in client.get("/screening/", {"unit": "衡水市", "show": "eligible"}).context["rows"])
-    path = write_csv(tmp_path / "负面记录.csv", [{"统一社会信用代码": target.application.uscc,
-                                              "名称": target.application.name, "类型": "失信被执行人",
-                                              "开始日期": "2024-01-02", "来源": "中国执行信息公开网"}])
+    target = next(
+        r for r in client.get("/screening/", {"unit": "衡水市", "show": "eligible"}).context["rows"]
+    )
+    path = write_csv(
+        tmp_path / "负面记录.csv",
+        [
+            {
+                "统一社会信用代码": target.application.uscc,
+                "名称": target.application.name,
+                "类型": "失信被执行人",
+                "开始日期": "2024-01-02",
+                "来源": "中国执行信息公开网",
+            }
+        ],
+    )
     with path.open("rb") as handle:
         response = client.post("/import/", {"file": handle})
     assert "导入成功" in response.content.decode()
@@ -72,8 +105,10 @@ def test_a_bad_upload_lists_its_rows_and_changes_nothing(demo, client, tmp_path)
     login(client, "province")
     with unscoped():
         before = NegativeRecord.objects.count()
-    path = write_csv(tmp_path / "负面记录.csv", [{"统一社会信用代码": "bad", "名称": "某", "类型": "偷漏税",
-                                              "开始日期": "2023-01-01"}])
+    path = write_csv(
+        tmp_path / "负面记录.csv",
+        [{"统一社会信用代码": "bad", "名称": "某", "类型": "偷漏税", "开始日期": "2023-01-01"}],
+    )
     with path.open("rb") as handle:
         page = client.post("/import/", {"file": handle}).content.decode()
     assert "导入失败" in page and "统一社会信用代码应为18位" in page

@@ -9,7 +9,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("applications/", applications.application_list, name="application_list"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
-    path("applications/<int:pk>/transition/", applications.application_transition, name="application_transition"),
+    path(
+        "applications/<int:pk>/transition/",
+        applications.application_transition,
+        name="application_transition",
+    ),
     path("screening/", screening.screening, name="screening"),
     path("rules/", screening.rule_catalogue, name="rules"),
     path("import/", screening.workbook_import, name="import"),

@@ -19,3 +19,12 @@ def lookup(mapping: Any, key: Any) -> Any:
 @register.inclusion_tag("web/_finding.html")
 def finding(item: Any, texts: Any) -> dict[str, Any]:
     return {"f": item, "text": lookup(texts, item.rule)}
+
+
+@register.filter
+def percent(ratio: Any) -> str:
+    """0.40 → "40%"."""
+    try:
+        return f"{float(ratio) * 100:g}%"
+    except (TypeError, ValueError):
+        return ""

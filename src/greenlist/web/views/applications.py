@@ -71,7 +71,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application(request, pk)
     history = AuditEvent.objects.filter(object_type="campaign.Application", object_id=str(application.pk))
-    screened = screen_batch(application.batch, unit_names=[application.unit.name]).by_key().get(str(application.pk))
+    screened = (
+        screen_batch(application.batch, unit_names=[application.unit.name]).by_key().get(str(application.pk))
+    )
     return render(
         request,
         "web/application_detail.html",

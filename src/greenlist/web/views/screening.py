@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-from urllib.parse import quote
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,11 +49,15 @@ def screening(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "all")
     category = request.GET.get("category", "")
     test = FILTERS.get(show, FILTERS["all"])[1]
-    rows = [r for r in result.applications if test(r) and (not category or r.application.category == category)]
+    rows = [
+        r for r in result.applications if test(r) and (not category or r.application.category == category)
+    ]
     recommended = Counter(
-        Application.unscoped.filter(batch=batch, unit__name__in=names, state__in=["city_recommended",
-                                    "province_recommended", "province_not_recommended"])
-        .values_list("unit__name", "category")
+        Application.unscoped.filter(
+            batch=batch,
+            unit__name__in=names,
+            state__in=["city_recommended", "province_recommended", "province_not_recommended"],
+        ).values_list("unit__name", "category")
     )
     own_load: dict[str, Counter[str]] = defaultdict(Counter)
     for r in result.applications:
@@ -78,7 +82,9 @@ def screening(request: HttpRequest) -> HttpResponse:
             {
                 "result": q,
                 "recommended": recommended[(q.unit.name, "factory")],
-                "percent": min(100, round(100 * recommended[(q.unit.name, "factory")] / q.quota)) if q.quota else 0,
+                "percent": min(100, round(100 * recommended[(q.unit.name, "factory")] / q.quota))
+                if q.quota
+                else 0,
             }
             for q in result.quotas
         ],
@@ -95,6 +101,9 @@ def screening(request: HttpRequest) -> HttpResponse:
         "rule_texts": params.rules,
         "deadline_passed": now > params.deadline,
         "days_left": (params.deadline - now).days,
+        "reopened_until": min(
+            (q.unit.reopened_until for q in result.quotas if q.unit.reopened_until), default=None
+        ),
     }
     return render(request, "web/screening.html", context)
 
@@ -104,8 +113,11 @@ def rule_catalogue(request: HttpRequest) -> HttpResponse:
     batch = current_batch(request)
     params = batch.parameters
     rules = [
-        {"spec": spec, "text": params.rules[spec.id], "parameters": [
-            (name, params.parameter_notes.get(name)) for name in spec.parameters]}
+        {
+            "spec": spec,
+            "text": params.rules[spec.id],
+            "parameters": [(name, params.parameter_notes.get(name)) for name in spec.parameters],
+        }
         for spec in RULES
     ]
     return render(request, "web/rules.html", {"batch": batch, "params": params, "rules": rules})
@@ -121,7 +133,10 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
         if upload is None:
             messages.error(request, "请选择要导入的文件。")
         elif upload.size is not None and upload.size > MAX_UPLOAD:
-            messages.error(request, f"文件过大（{upload.size // 1024 // 1024} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。")
+            messages.error(
+                request,
+                f"文件过大（{upload.size // 1024 // 1024} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。",
+            )
         else:
             suffix = Path(upload.name or "").suffix.lower()
             with tempfile.TemporaryDirectory() as folder:
@@ -130,17 +145,26 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
                 with path.open("wb") as handle:
                     for piece in upload.chunks():
                         handle.write(piece)
-                report = import_workbook(path, batch=batch, actor=user,
-                                         only_unit=None if user.is_province else user.unit)
+                report = import_workbook(
+                    path, batch=batch, actor=user, only_unit=None if user.is_province else user.unit
+                )
             if report.ok:
                 messages.success(request, "导入成功，筛查结果已按新数据更新。")
             else:
-                messages.error(request, f"导入失败：共 {report.error_count} 处错误，未做任何修改。请修改后重新导入。")
-    return render(request, "web/import.html", {
-        "batch": batch, "report": report, "sheets": list(BY_NAME.values()),
-        "unlisted": report.error_count - len(report.errors) if report else 0,
-        "province": user.is_province,
-    })
+                messages.error(
+                    request, f"导入失败：共 {report.error_count} 处错误，未做任何修改。请修改后重新导入。"
+                )
+    return render(
+        request,
+        "web/import.html",
+        {
+            "batch": batch,
+            "report": report,
+            "sheets": list(BY_NAME.values()),
+            "unlisted": report.error_count - len(report.errors) if report else 0,
+            "province": user.is_province,
+        },
+    )
 
 
 @login_required
