@@ -159,3 +159,19 @@ def test_another_citys_transition_is_refused_over_http(world):
     assert response.status_code == 404
     with unscoped():
         assert Application.objects.get(pk=world.app_x.pk).state == "submitted"
+
+
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "who", ["province", "city_a", "city_b", "dept_a", "applicant_x", "applicant_y", "evaluator"]
+)
+def test_detail_lookups_reach_exactly_the_rows_of_the_list(world, model, who):
+    user = getattr(world, who)
+    seen = visible(model, user)
+    with scope(Scope.for_user(user)):
+        for pk in all_rows(model):
+            if pk in seen:
+                assert model.objects.get(pk=pk).pk == pk
+            else:
+                with pytest.raises(model.DoesNotExist):
+                    model.objects.get(pk=pk)
