@@ -4,8 +4,27 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh dev
+export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API inside pytest-django tests
 export PATH="$PWD/.venv/bin:$PATH"
 skipped=()
+
+# System packages the tests need: Debian's Chromium (browser tests; never a downloaded browser),
+# LibreOffice and poppler (document layout), CJK fonts (screenshots and PDFs).
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || need+=(fonts-wqy-zenhei)
+fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> 安装系统软件包：${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+      || skipped+=("系统软件包安装失败：${need[*]}（浏览器与版式测试将跳过）")
+  else
+    skipped+=("缺少系统软件包且无法安装：${need[*]}（浏览器与版式测试将跳过）")
+  fi
+fi
 
 echo "==> ruff"
 ruff check src tests bench
@@ -14,7 +33,11 @@ echo "==> mypy"
 mypy
 
 echo "==> pytest（SQLite）"
-env -u DATABASE_URL pytest -q "$@"
+mkdir -p artifacts
+# Tests marked "postgres" need PostgreSQL's own features (COPY, parallel transactions): they run below.
+env -u DATABASE_URL pytest -q -rs -m "not postgres" "$@" | tee artifacts/pytest-sqlite.log
+skips=$(grep -c "^SKIPPED" artifacts/pytest-sqlite.log || true)
+[ "$skips" = 0 ] || skipped+=("SQLite 测试中有 $skips 项跳过（见 artifacts/pytest-sqlite.log）")
 
 pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/greenlist}"
 if python - "$pg_url" <<'PY'
@@ -27,7 +50,9 @@ except Exception as exc:
 PY
 then
   echo "==> pytest（PostgreSQL：$pg_url）"
-  DATABASE_URL="$pg_url" pytest -q --create-db "$@"
+  DATABASE_URL="$pg_url" pytest -q -rs --create-db "$@" | tee artifacts/pytest-postgres.log
+  skips=$(grep -c "^SKIPPED" artifacts/pytest-postgres.log || true)
+  [ "$skips" = 0 ] || skipped+=("PostgreSQL 测试中有 $skips 项跳过（见 artifacts/pytest-postgres.log）")
 else
   skipped+=("PostgreSQL 测试（$pg_url 不可达）")
 fi
