@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from greenlist.web.views import applications, screening
+from greenlist.web.views import applications, evaluator, screening
 
 urlpatterns = [
     path("", applications.dashboard, name="dashboard"),
@@ -14,6 +14,8 @@ urlpatterns = [
         applications.application_transition,
         name="application_transition",
     ),
+    path("evaluator/", evaluator.evaluator_home, name="evaluator_home"),
+    path("evaluator/declare/<int:pk>/", evaluator.declare, name="evaluator_declare"),
     path("screening/", screening.screening, name="screening"),
     path("rules/", screening.rule_catalogue, name="rules"),
     path("import/", screening.workbook_import, name="import"),

@@ -1,0 +1,66 @@
+"""The evaluator's page: its projects across all units against the cap, its diagnosis record,
+its standing (V1, V2) and the V4 declaration per project."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from greenlist.accounts.models import Role
+from greenlist.campaign.actions import ActionRefused, declare_no_result_promise
+from greenlist.campaign.models import Application
+from greenlist.registry.models import BlacklistEntry, Diagnosis
+from greenlist.screening.service import screen_batch
+from greenlist.web.access import get_application
+from greenlist.web.views.common import current_batch, require_roles
+
+
+@login_required
+def evaluator_home(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.EVALUATOR)
+    batch = current_batch(request)
+    evaluator = user.evaluator
+    assert evaluator is not None
+    result = screen_batch(batch)
+    standing = next((e for e in result.evaluators if e.evaluator.uscc == evaluator.uscc), None)
+    findings = result.by_key()
+    projects = (
+        Application.objects.filter(batch=batch)
+        .select_related("organisation", "unit")
+        .order_by("submitted_at", "organisation__uscc")
+    )
+    rows = [(position, app, findings.get(str(app.pk))) for position, app in enumerate(projects, start=1)]
+    cap = batch.parameters.evaluator_cap
+    return render(
+        request,
+        "web/evaluator.html",
+        {
+            "batch": batch,
+            "evaluator": evaluator,
+            "standing": standing,
+            "rows": rows,
+            "cap": cap,
+            "count": len(rows),
+            "percent": min(100, round(100 * len(rows) / cap)) if cap else 0,
+            "diagnoses": Diagnosis.objects.filter(evaluator=evaluator).order_by("-day"),
+            "blacklist": BlacklistEntry.objects.filter(evaluator_uscc=evaluator.uscc),
+            "rule_texts": batch.parameters.rules,
+        },
+    )
+
+
+@login_required
+@require_POST
+def declare(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_roles(request, Role.EVALUATOR)
+    application = get_application(request, pk)
+    try:
+        declare_no_result_promise(application, actor=user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"已签署“{application.organisation.name}”项目的无结果承诺声明。")
+    return redirect("evaluator_home")

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from greenlist.audit.models import AuditEvent
+from greenlist.campaign.models import Application
+from greenlist.scoping import unscoped
+
+
+def test_the_evaluator_sees_its_projects_across_units_against_the_cap(personas, make_application):
+    from tests.conftest import make_org
+
+    with unscoped():
+        make_application(
+            make_org("唐山市", "唐山丙公司"), method="third_party", evaluator=personas.evaluator_org
+        )
+    response = personas.client(personas.evaluator).get("/evaluator/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 / 15" in page and "石家庄甲公司" in page and "唐山丙公司" in page
+    assert "唐山乙公司" not in page  # another evaluator's (self-evaluated) project
+    assert "不予采信" in page and "V1" in page  # no diagnosis on record
+
+
+def test_signing_the_declaration_is_audited_and_lifts_v4(personas):
+    client = personas.client(personas.evaluator)
+    client.post(f"/evaluator/declare/{personas.app_x.pk}/")
+    with unscoped():
+        app = Application.objects.get(pk=personas.app_x.pk)
+        event = AuditEvent.objects.get(object_id=str(app.pk))
+    assert app.no_result_promise is True
+    assert event.actor == personas.evaluator and "无结果承诺" in event.reason
+
+
+def test_only_the_projects_own_evaluator_may_sign(personas):
+    from tests.conftest import make_evaluator, make_user
+
+    with unscoped():
+        other = make_user("other_eval", "evaluator", evaluator=make_evaluator("另一机构"))
+    response = personas.client(other).post(f"/evaluator/declare/{personas.app_x.pk}/")
+    assert response.status_code == 404
+    for who in ["city_a", "applicant_x", "province"]:
+        assert (
+            personas.client(getattr(personas, who))
+            .post(f"/evaluator/declare/{personas.app_x.pk}/")
+            .status_code
+            == 403
+        )
+    with unscoped():
+        assert Application.objects.get(pk=personas.app_x.pk).no_result_promise is False
