@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from greenlist.web.views import applications, evaluator, screening
+from greenlist.web.views import applications, evaluator, screening, unit
 
 urlpatterns = [
     path("", applications.dashboard, name="dashboard"),
@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("evaluator/", evaluator.evaluator_home, name="evaluator_home"),
     path("evaluator/declare/<int:pk>/", evaluator.declare, name="evaluator_declare"),
+    path("unit/", unit.unit_home, name="unit_home"),
+    path("unit/consultation/", unit.unit_consultation, name="unit_consultation"),
+    path("unit/submit/", unit.unit_submit, name="unit_submit"),
+    path("units/", unit.province_units, name="province_units"),
+    path("units/<slug:code>/", unit.province_unit_action, name="province_unit_action"),
     path("screening/", screening.screening, name="screening"),
     path("rules/", screening.rule_catalogue, name="rules"),
     path("import/", screening.workbook_import, name="import"),

@@ -1,0 +1,160 @@
+"""A recommending unit's campaign page (city and its departments) and the province's overview
+of all units with its overrides (quota, reopening)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from greenlist.accounts.models import Role
+from greenlist.campaign.actions import ActionRefused
+from greenlist.campaign.models import Application, Consultation, UnitSubmission
+from greenlist.campaign.unit_actions import (
+    override_quota,
+    record_consultation,
+    reopen_submission,
+    submission_blockers,
+    submit_to_province,
+)
+from greenlist.campaign.workflow import RECOMMENDED_STATES
+from greenlist.registry.models import RecommendingUnit
+from greenlist.rules.vocabulary import Department
+from greenlist.screening.service import screen_batch
+from greenlist.web.views.common import current_batch, require_roles
+
+
+@login_required
+def unit_home(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.CITY, Role.DEPARTMENT)
+    batch = current_batch(request)
+    unit = user.unit
+    assert unit is not None
+    recommended = (
+        Application.objects.filter(batch=batch, state__in=RECOMMENDED_STATES)
+        .select_related("organisation", "evaluator")
+        .order_by("category", "-score")
+    )
+    opinions = {c.department: c for c in Consultation.objects.filter(batch=batch)}
+    departments = [(d, opinions.get(d.value)) for d in Department]
+    submission = UnitSubmission.objects.filter(batch=batch).first()
+    blockers = submission_blockers(batch, unit) if user.role == Role.CITY else []
+    return render(
+        request,
+        "web/unit.html",
+        {
+            "batch": batch,
+            "unit": unit,
+            "recommended": recommended,
+            "departments": departments,
+            "mine": user.department,
+            "submission": submission,
+            "blockers": blockers,
+            "rule_texts": batch.parameters.rules,
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_consultation(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.CITY, Role.DEPARTMENT)
+    assert user.unit is not None
+    try:
+        record_consultation(
+            batch=current_batch(request),
+            unit=user.unit,
+            department=request.POST.get("department", ""),
+            agrees=request.POST.get("agrees") == "yes",
+            opinion=request.POST.get("opinion", ""),
+            actor=user,
+        )
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "意见已记录。")
+    return redirect("unit_home")
+
+
+@login_required
+@require_POST
+def unit_submit(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.CITY)
+    assert user.unit is not None
+    try:
+        submit_to_province(batch=current_batch(request), unit=user.unit, actor=user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "推荐名单已报送省厅。")
+    return redirect("unit_home")
+
+
+@login_required
+def province_units(request: HttpRequest) -> HttpResponse:
+    require_roles(request, Role.PROVINCE)
+    batch = current_batch(request)
+    result = screen_batch(batch)
+    submissions = {s.unit_id: s for s in UnitSubmission.objects.filter(batch=batch)}
+    consulted: dict[int, int] = {}
+    for unit_id in Consultation.objects.filter(batch=batch).values_list("unit_id", flat=True):
+        consulted[unit_id] = consulted.get(unit_id, 0) + 1
+    units = {u.name: u for u in RecommendingUnit.objects.all()}
+    rows = []
+    for q in result.quotas:
+        unit = units[q.unit.name]
+        rows.append(
+            {
+                "unit": unit,
+                "quota": q,
+                "submission": submissions.get(unit.pk),
+                "consulted": consulted.get(unit.pk, 0),
+            }
+        )
+    return render(
+        request,
+        "web/province_units.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "rule_texts": batch.parameters.rules,
+            "default_until": (timezone.localtime() + dt.timedelta(days=7)).strftime("%Y-%m-%dT18:00"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def province_unit_action(request: HttpRequest, code: str) -> HttpResponse:
+    user = require_roles(request, Role.PROVINCE)
+    batch = current_batch(request)
+    try:
+        unit = RecommendingUnit.objects.get(code=code)
+    except RecommendingUnit.DoesNotExist as exc:
+        raise Http404("推荐单位不存在。") from exc
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "quota":
+            raw = request.POST.get("quota", "").strip()
+            if raw and not raw.isdigit():
+                raise ActionRefused("名额须为非负整数；留空表示恢复按比例计算。")
+            override_quota(batch=batch, unit=unit, quota=int(raw) if raw else None, reason=reason, actor=user)
+        elif action == "reopen":
+            try:
+                until = timezone.make_aware(dt.datetime.fromisoformat(request.POST.get("until", "")))
+            except ValueError as exc:
+                raise ActionRefused("请填写有效的延期截止时间。") from exc
+            reopen_submission(batch=batch, unit=unit, until=until, reason=reason, actor=user)
+        else:
+            raise ActionRefused("未知操作。")
+    except ActionRefused as refusal:
+        messages.error(request, f"{unit.name}：{refusal}")
+    else:
+        messages.success(request, f"{unit.name}：已保存并记入审计日志。")
+    return redirect("province_units")
