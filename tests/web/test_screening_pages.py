@@ -124,3 +124,13 @@ def test_templates_download_as_files(demo, client):
     sheet = client.get("/templates/申报/")
     assert sheet.content.decode("utf-8-sig").startswith("统一社会信用代码,名称,申报类别")
     assert client.get("/templates/nothing/").status_code == 404
+
+
+def test_the_province_dashboard_carries_its_charts_as_data(demo, client):
+    response = login(client, "province").get("/")
+    page = response.content.decode()
+    for chart in ["chart-quota", "chart-evaluators", "chart-categories", "chart-states"]:
+        assert f'data-chart="{chart}"' in page and f'id="{chart}"' in page
+    assert "/static/vendor/plotly/plotly.min.js" in page
+    assert response.context["over_cap"] == ["河北冀能绿色制造评价研究院有限公司"]
+    assert client.get("/static/vendor/plotly/plotly.min.js").status_code == 200

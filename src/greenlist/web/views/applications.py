@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,31 +16,54 @@ from django.views.decorators.http import require_POST
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused, transition
-from greenlist.campaign.models import Application
-from greenlist.campaign.workflow import State
+from greenlist.campaign.models import Application, UnitSubmission
+from greenlist.campaign.workflow import RECOMMENDED_STATES, State
 from greenlist.rules.vocabulary import Category
 from greenlist.screening.service import screen_batch
+from greenlist.web import charts
 from greenlist.web.access import get_application
-from greenlist.web.views.common import role_of
+from greenlist.web.views.common import current_batch, role_of, user_of
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     applications = Application.objects.all()
-    by_state = {row["state"]: row["n"] for row in applications.values("state").annotate(n=Count("id"))}
-    by_category = {
-        row["category"]: row["n"] for row in applications.values("category").annotate(n=Count("id"))
+    states = Counter(dict(applications.values_list("state").annotate(n=Count("id"))))
+    by_category = Counter(dict(applications.values_list("category").annotate(n=Count("id"))))
+    context: dict[str, Any] = {
+        "states": [(state.label, states.get(state.value, 0), state.value) for state in State],
+        "categories": [(category.label, by_category.get(category.value, 0)) for category in Category],
+        "total": sum(states.values()),
+        "recent": applications.select_related("organisation", "unit").order_by("-updated_at")[:10],
     }
-    return render(
-        request,
-        "web/dashboard.html",
-        {
-            "states": [(state.label, by_state.get(state.value, 0), state.value) for state in State],
-            "categories": [(category.label, by_category.get(category.value, 0)) for category in Category],
-            "total": sum(by_state.values()),
-            "recent": applications.select_related("organisation", "unit").order_by("-updated_at")[:10],
-        },
-    )
+    user = user_of(request)
+    if user.is_province:
+        batch = current_batch(request)
+        result = screen_batch(batch)
+        recommended = Counter(
+            Application.objects.filter(
+                batch=batch, category="factory", state__in=RECOMMENDED_STATES
+            ).values_list("unit__name", flat=True)
+        )
+        context["charts"] = [
+            (
+                "chart-quota",
+                "各推荐单位拟推荐绿色工厂数与名额（Q1）",
+                charts.quota_chart(result, recommended),
+            ),
+            (
+                "chart-evaluators",
+                "第三方评价机构本批次项目数（全省合计，V3）",
+                charts.evaluator_chart(result),
+            ),
+            ("chart-categories", "各类别申报与筛查结论", charts.category_chart(result)),
+            ("chart-states", "申报办理状态", charts.state_chart(states)),
+        ]
+        context["over_quota"] = [q.unit.name for q in result.quotas if recommended[q.unit.name] > q.quota]
+        context["over_cap"] = [e.evaluator.name for e in result.evaluators if e.projects > e.cap]
+        context["submitted"] = UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=False).count()
+        context["unit_count"] = len(result.quotas)
+    return render(request, "web/dashboard.html", context)
 
 
 @login_required
