@@ -3,6 +3,8 @@ check, and an audit event written in the same transaction (the Zulip ``do_*`` pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,8 +12,10 @@ from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
 from greenlist.campaign import workflow
-from greenlist.campaign.models import Application
+from greenlist.campaign.models import Application, Batch
 from greenlist.campaign.workflow import State
+from greenlist.registry.models import Organisation
+from greenlist.rules.vocabulary import Category
 
 
 class ActionRefused(Exception):
@@ -95,5 +99,72 @@ def declare_no_result_promise(application: Application, *, actor: User) -> Appli
             unit=current.unit,
             reason="第三方机构签署无结果承诺声明",
             details={"no_result_promise": True},
+        )
+    return current
+
+
+EDITABLE_FIELDS_AUDIT_LIMIT = 40
+
+
+def create_application(
+    *, batch: Batch, organisation: Organisation, category: str, actor: User
+) -> Application:
+    """The applicant opens a draft in a category. Side effects: one application, one audit event."""
+    if actor.role != Role.APPLICANT or actor.organisation_id != organisation.pk:
+        raise ActionRefused("只有申报单位本身可以创建申报。")
+    if category not in {c.value for c in Category}:
+        raise ActionRefused("申报类别无效。")
+    with transaction.atomic():
+        if Application.unscoped.filter(batch=batch, organisation=organisation, category=category).exists():
+            raise ActionRefused(f"本单位已有{Category(category).label}申报，请直接编辑该申报。")
+        application = Application.unscoped.create(
+            batch=batch,
+            organisation=organisation,
+            unit=organisation.unit,
+            category=category,
+            industry=organisation.industry,
+        )
+        record(
+            actor=actor,
+            action=Action.APPLICATION_CREATED,
+            obj=application,
+            unit=application.unit,
+            details={"to": application.state, "source": "web"},
+        )
+    return application
+
+
+def update_application(
+    application: Application, changes: dict[str, Any], *, actor: User, expected_version: int | None = None
+) -> Application:
+    """Save the applicant's edits while the application is editable. Side effects: the changed
+    fields, a version bump, one audit event listing old and new values. A stale
+    ``expected_version`` (someone saved in between) is refused instead of overwriting."""
+    with transaction.atomic():
+        current = Application.unscoped.select_for_update().get(pk=application.pk)
+        if actor.role != Role.APPLICANT or actor.organisation_id != current.organisation_id:
+            raise ActionRefused("只有申报单位本身可以修改申报内容。")
+        if current.state not in workflow.EDITABLE_STATES:
+            raise ActionRefused(
+                f"申报当前状态为“{State(current.state).label}”，不能修改；如需修改请联系推荐单位退回。"
+            )
+        if expected_version is not None and expected_version != current.version:
+            raise ActionRefused("该申报已在别处被修改，请刷新页面后重新编辑（您的修改未保存）。")
+        diff = {}
+        for name, value in changes.items():
+            old = getattr(current, name)
+            if old != value:
+                diff[name] = {"from": old, "to": value}
+                setattr(current, name, value)
+        if not diff:
+            return current
+        current.version += 1
+        current.save()
+        record(
+            actor=actor,
+            action=Action.APPLICATION_UPDATED,
+            obj=current,
+            unit=current.unit,
+            details={"changes": dict(list(diff.items())[:EDITABLE_FIELDS_AUDIT_LIMIT])},
         )
     return current

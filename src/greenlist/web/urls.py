@@ -1,12 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from greenlist.web.views import applications, evaluator, screening, unit
+from greenlist.web.views import applicant, applications, evaluator, screening, unit
 
 urlpatterns = [
     path("", applications.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", applicant.register, name="register"),
+    path("register/check-uscc/", applicant.check_uscc, name="check_uscc"),
+    path("applications/new/", applicant.application_new, name="application_new"),
+    path("applications/<int:pk>/edit/", applicant.application_edit, name="application_edit"),
     path("applications/", applications.application_list, name="application_list"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path(

@@ -108,6 +108,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": workflow.available(application.state, role_of(request)),
             "history": history.order_by("-id"),
             "screened": screened,
+            "editable": application.state in workflow.EDITABLE_STATES,
+            "returned_reason": history.filter(details__to="returned")
+            .order_by("-id")
+            .values_list("reason", flat=True)
+            .first()
+            if application.state == "returned"
+            else None,
             "rule_texts": application.batch.parameters.rules,
         },
     )
