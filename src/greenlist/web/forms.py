@@ -71,7 +71,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
+class ApplicationForm(forms.ModelForm):
     evaluator = forms.ModelChoiceField(
         label="第三方评价机构",
         queryset=Evaluator.objects.all(),
