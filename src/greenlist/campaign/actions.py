@@ -13,6 +13,7 @@ from greenlist.audit.log import record
 from greenlist.audit.models import Action
 from greenlist.campaign import workflow
 from greenlist.campaign.models import Application, Batch
+from greenlist.campaign.notices import queue_state_change
 from greenlist.campaign.workflow import State
 from greenlist.registry.models import Organisation
 from greenlist.rules.vocabulary import Category
@@ -73,6 +74,7 @@ def transition(application: Application, target: str, *, actor: User, reason: st
             reason=reason,
             details={"from": source, "to": str(move.target), "label": move.label},
         )
+        queue_state_change(current, source, reason)
     return current
 
 

@@ -243,3 +243,25 @@ class UnitSubmission(models.Model):
     @staticmethod
     def scope_filter(scope: Scope) -> Q | None:
         return Q(unit_id=scope.unit_id) if scope.unit_id is not None else None
+
+
+class Notification(models.Model):
+    """An e-mail to send: state changes and deadline reminders. Written in the transaction of the
+    change; sent later by ``greenlist notify`` (cron or ``--loop``), so a mail server outage never
+    blocks or rolls back the work itself."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField("主题", max_length=200)
+    body = models.TextField("正文")
+    key = models.CharField("去重键", max_length=200, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = verbose_name_plural = "通知"
+
+    def __str__(self) -> str:
+        return self.subject
