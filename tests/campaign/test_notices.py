@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from greenlist.campaign.actions import transition
+from greenlist.campaign.actions import ActionRefused, transition
 from greenlist.campaign.models import Notification, UnitSubmission
 from greenlist.campaign.notices import queue_deadline_reminders, send_pending
 from greenlist.scoping import unscoped
@@ -30,10 +31,8 @@ def test_a_state_change_queues_mail_for_the_applicant_and_on_submission_its_city
 
 def test_a_refused_transition_queues_nothing(personas):
     with_emails(personas)
-    try:
+    with pytest.raises(ActionRefused):
         transition(personas.app_x, "city_review", actor=personas.city_a)
-    except Exception:
-        pass
     with unscoped():
         assert Notification.objects.count() == 0
 
