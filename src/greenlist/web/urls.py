@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from greenlist.web.views import applicant, applications, evaluator, screening, unit
+from greenlist.web.views import applicant, applications, audit, evaluator, screening, unit
 
 urlpatterns = [
     path("", applications.dashboard, name="dashboard"),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("unit/submit/", unit.unit_submit, name="unit_submit"),
     path("units/", unit.province_units, name="province_units"),
     path("units/<slug:code>/", unit.province_unit_action, name="province_unit_action"),
+    path("audit/", audit.audit_trail, name="audit_trail"),
     path("screening/", screening.screening, name="screening"),
     path("rules/", screening.rule_catalogue, name="rules"),
     path("import/", screening.workbook_import, name="import"),

@@ -1,0 +1,48 @@
+"""The province's audit trail with filters, and the chain's verification status."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from greenlist.accounts.models import Role
+from greenlist.audit.log import verify
+from greenlist.audit.models import Action, AuditEvent
+from greenlist.registry.models import RecommendingUnit
+from greenlist.web.views.common import require_roles
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    require_roles(request, Role.PROVINCE)
+    events = AuditEvent.objects.select_related("unit").order_by("-id")
+    action = request.GET.get("action", "")
+    unit = request.GET.get("unit", "")
+    query = request.GET.get("q", "").strip()
+    since = request.GET.get("since", "")
+    if action.isdigit():
+        events = events.filter(action=int(action))
+    if unit:
+        events = events.filter(unit__code=unit)
+    if query:
+        events = events.filter(object_label__contains=query) | events.filter(actor_label__contains=query)
+    if since:
+        events = events.filter(at__date__gte=since)
+    broken = next(iter(verify()), None) if request.GET.get("verify") else None
+    return render(
+        request,
+        "web/audit.html",
+        {
+            "page": Paginator(events, 50).get_page(request.GET.get("page")),
+            "actions": Action.choices,
+            "units": RecommendingUnit.objects.all(),
+            "action": action,
+            "unit": unit,
+            "q": query,
+            "since": since,
+            "verified": bool(request.GET.get("verify")),
+            "broken": broken,
+        },
+    )
