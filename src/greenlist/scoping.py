@@ -76,6 +76,12 @@ def scope(active: Scope) -> Iterator[Scope]:
         _current.reset(token)
 
 
+def activate(active: Scope) -> None:
+    """Replace the current scope for the rest of this context (a request authenticated late, by
+    API token); the enclosing ``scope()`` restores the previous value when it exits."""
+    _current.set(active)
+
+
 def unscoped() -> AbstractContextManager[Scope]:
     """System code that must see everything (commands, imports, screening, migrations)."""
     return scope(Scope.all())

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django_htmx",
+    "ninja",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from greenlist.accounts.models import User
+from greenlist.accounts.models import ApiToken, User
 from greenlist.admin_site import ProvinceAdmin
 
 
@@ -13,3 +13,9 @@ class UserAdmin(ProvinceAdmin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("角色与范围", {"fields": ("role", "unit", "department", "organisation", "evaluator")}),
     )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ProvinceAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["digest", "prefix", "created_at", "last_used_at"]

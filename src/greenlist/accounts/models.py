@@ -79,3 +79,21 @@ class User(AbstractUser):
         if self.role == Role.EVALUATOR and self.evaluator:
             return self.evaluator.name
         return "河北省工业和信息化厅" if self.is_province else ""
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API, acting as its user (same role, same scope). Only the
+    SHA-256 of the token is stored; the token itself is shown once, when created."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("前缀", max_length=8)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} ({self.prefix}…)"

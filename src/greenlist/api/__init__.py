@@ -1,0 +1,1 @@
+"""The HTTP API (django-ninja, OpenAPI at /api/docs): token authentication, scoped like the web."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class FindingOut(Schema):
+    rule: str
+    clause: str
+    message: str
+    effect: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    category: str
+    unit: str
+    method: str
+    evaluator: str | None
+    state: str
+    score: Decimal | None
+    submitted_at: dt.datetime | None
+
+
+class ApplicationDetailOut(ApplicationOut):
+    eligible: bool
+    findings: list[FindingOut]
+
+
+class QuotaOut(Schema):
+    unit: str
+    provincial_factories: int
+    quota: int
+    computed_quota: int
+    blockers: list[FindingOut]
+
+
+class EvaluatorOut(Schema):
+    uscc: str
+    name: str
+    projects: int
+    cap: int
+    accepted: bool
+    reasons: list[FindingOut]
+
+
+class ImportErrorOut(Schema):
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+
+class ImportOut(Schema):
+    ok: bool
+    error_count: int
+    errors: list[ImportErrorOut]
+    counts: dict[str, dict[str, int]]
+
+
+class ErrorOut(Schema):
+    detail: str
