@@ -25,6 +25,9 @@ def new_uscc(region: str = "130102", kind: str = "91") -> str:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Client.login() authenticates without a request, which login throttling needs; the
+    # throttling has its own test with it enabled (tests/web/test_security.py).
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -38,7 +37,7 @@ def register(request: HttpRequest) -> HttpResponse:
             email=data["email"],
             password=data["password"],
         )
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "注册成功。请选择申报类别，开始填写申报。")
         return redirect("application_new")
     return render(request, "web/register.html", {"form": form})
