@@ -155,6 +155,7 @@ class Attachment(models.Model):
     class Kind(models.TextChoices):
         EVALUATION_REPORT = "evaluation_report", "评价报告"
         EXPERIENCE_REPORT = "experience_report", "典型经验报告（附件2）"
+        PICTURE = "picture", "典型经验报告图片"
         OTHER = "other", "其他材料"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
@@ -163,6 +164,9 @@ class Attachment(models.Model):
     original_name = models.CharField("原文件名", max_length=200)
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("内容类型", max_length=10, blank=True)  # detected from content, not name
+    slot = models.PositiveSmallIntegerField("所属亮点", null=True, blank=True)  # pictures: highlight 1–3
+    caption = models.CharField("图片说明", max_length=100, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -265,3 +269,39 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ExperienceReport(models.Model):
+    """典型经验报告 (附件2) as structured text, written in the form or read from an uploaded .docx.
+
+    ``highlights`` holds three ``{"title", "body", "embedded_pictures"}``; pictures uploaded in the
+    form are attachments of kind ``picture`` with the highlight's ``slot``."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="experience_report"
+    )
+    inspiration = models.TextField("示范启示", blank=True)
+    title = models.CharField("标题", max_length=200, blank=True)
+    introduction = models.TextField("简介", blank=True)
+    practices = models.TextField("创建做法", blank=True)
+    highlights = models.JSONField("工作亮点", default=list)
+    next_steps = models.TextField("下一步发展措施", blank=True)
+    source = models.CharField("来源", max_length=20, default="form")  # form | upload
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "典型经验报告"
+        base_manager_name = "unscoped"
+
+    def __str__(self) -> str:
+        return self.title or f"{self.application} 典型经验报告"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        condition = _unit_or_org_scope(scope)
+        if condition is None:
+            return None
+        return Q(application__in=Application.unscoped.filter(condition))

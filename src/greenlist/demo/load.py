@@ -16,6 +16,7 @@ from greenlist.audit.models import Action
 from greenlist.campaign.actions import transition
 from greenlist.campaign.models import Application, Batch, Consultation, UnitSubmission
 from greenlist.campaign.workflow import State
+from greenlist.demo.documents import complete_recommended
 from greenlist.demo.generate import DemoData, generate
 from greenlist.registry.models import (
     BlacklistEntry,
@@ -195,10 +196,12 @@ def _recommend_shijiazhuang(batch: Batch, unit: RecommendingUnit) -> None:
     reviewing = Application.objects.filter(unit=unit, state=State.CITY_REVIEW).order_by(
         "-score", "submitted_at"
     )
+    chosen = []
     for application in reviewing:
         if str(application.pk) in eligible and limits[application.category] > 0:
             limits[application.category] -= 1
-            transition(application, State.CITY_RECOMMENDED, actor=city)
+            chosen.append(transition(application, State.CITY_RECOMMENDED, actor=city))
+    complete_recommended(chosen, city)
 
 
 def _load_users(data: DemoData, units: dict[str, RecommendingUnit]) -> None:

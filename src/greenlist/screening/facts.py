@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from django.db.models import Count
 
-from greenlist.campaign.models import Application, Attachment, Batch, Consultation, UnitSubmission
+from greenlist.campaign.models import (
+    Application,
+    Attachment,
+    Batch,
+    Consultation,
+    ExperienceReport,
+    UnitSubmission,
+)
 from greenlist.campaign.workflow import RECOMMENDED_STATES
 from greenlist.registry.models import (
     BlacklistEntry,
@@ -19,6 +26,7 @@ from greenlist.registry.models import (
     RecommendingUnit,
 )
 from greenlist.rules import facts
+from greenlist.rules import report as rules_report
 from greenlist.rules.vocabulary import Category, ListLevel, ListStatus, Method, ParkLevel, RecordType
 
 T = TypeVar("T")
@@ -36,6 +44,8 @@ def application_facts(batch: Batch) -> list[facts.Application]:
         Attachment.unscoped.filter(
             application__batch=batch, kind=Attachment.Kind.EXPERIENCE_REPORT
         ).values_list("application_id", flat=True)
+    ) | set(
+        ExperienceReport.unscoped.filter(application__batch=batch).values_list("application_id", flat=True)
     )
     rows = (
         Application.unscoped.filter(batch=batch)
@@ -194,3 +204,18 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
 
 
 __all__ = ["application_facts", "evaluator_facts", "list_entries", "negative_records", "unit_facts"]
+
+
+def experience_reports(batch: Batch) -> dict[str, rules_report.ExperienceReport]:
+    """Each application's structured report (R2), with its uploaded pictures counted per highlight."""
+    pictures: dict[int, Counter[int]] = defaultdict(Counter)
+    rows = Attachment.unscoped.filter(application__batch=batch, kind=Attachment.Kind.PICTURE)
+    for application_id, slot in rows.values_list("application_id", "slot"):
+        if slot is not None:
+            pictures[application_id][slot] += 1
+    from greenlist.campaign.attachments import to_rules
+
+    return {
+        str(report.application_id): to_rules(report, pictures[report.application_id])
+        for report in ExperienceReport.unscoped.filter(application__batch=batch)
+    }

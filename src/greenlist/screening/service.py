@@ -30,6 +30,7 @@ def screen_batch(
             energy_levels(),
             facts.unit_facts(batch),
             now or timezone.now(),
+            reports=facts.experience_reports(batch),
         )
     if unit_names is None:
         return result

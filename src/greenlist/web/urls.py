@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from greenlist.web.views import applicant, applications, audit, evaluator, screening, unit
+from greenlist.web.views import applicant, applications, audit, documents, evaluator, screening, unit
 
 urlpatterns = [
     path("", applications.dashboard, name="dashboard"),
@@ -26,6 +26,13 @@ urlpatterns = [
     path("units/", unit.province_units, name="province_units"),
     path("units/<slug:code>/", unit.province_unit_action, name="province_unit_action"),
     path("audit/", audit.audit_trail, name="audit_trail"),
+    path("documents/", documents.documents, name="documents"),
+    path("documents/<str:name>", documents.document_file, name="document_file"),
+    path("applications/<int:pk>/report/", documents.experience_report, name="experience_report"),
+    path(
+        "applications/<int:pk>/report.docx", documents.experience_report_docx, name="experience_report_docx"
+    ),
+    path("report-check/", documents.check_uploaded_report, name="report_check"),
     path("screening/", screening.screening, name="screening"),
     path("rules/", screening.rule_catalogue, name="rules"),
     path("import/", screening.workbook_import, name="import"),

@@ -1,0 +1,174 @@
+"""The official documents from the database: 附件1, the recommendation letter and the
+submission pack (what is uploaded to the national platform and kept on file)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from greenlist.campaign.attachments import report_docx
+from greenlist.campaign.models import Application, Attachment, Batch, Consultation, ExperienceReport
+from greenlist.campaign.workflow import State
+from greenlist.documents import (
+    Consultation as ConsultationData,
+)
+from greenlist.documents import (
+    LetterData,
+    SummaryRow,
+    SummaryTable,
+    recommendation_letter_docx,
+    summary_table_docx,
+    summary_table_xlsx,
+)
+from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
+from greenlist.registry.sync import load_province
+from greenlist.rules.vocabulary import Category, Department, ListStatus, ParkLevel
+from greenlist.scoping import unscoped
+
+# What the unit recommended (whatever the province decided since), and what the province keeps.
+UNIT_EDITION_STATES = (State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED, State.PROVINCE_NOT_RECOMMENDED)
+PROVINCE_EDITION_STATES = (State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED)
+
+
+def recommended(batch: Batch, unit: RecommendingUnit | None) -> QuerySet[Application]:
+    """In the unit's recommended order: best score first, earlier submission on a tie."""
+    states = UNIT_EDITION_STATES if unit else PROVINCE_EDITION_STATES
+    rows = Application.unscoped.filter(batch=batch, state__in=states).select_related(
+        "organisation", "unit", "evaluator"
+    )
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    return rows.order_by("unit__order", "-score", "submitted_at", "id")
+
+
+def _row(application: Application, listed: set[str], province_wide: bool) -> SummaryRow:
+    if application.category == Category.PARK:
+        kind = f"{ParkLevel(application.park_level).label}工业园区" if application.park_level else ""
+    else:
+        kind = application.industry
+    return SummaryRow(
+        name=application.organisation.name,
+        evaluator=application.evaluator.name if application.evaluator else "",
+        industry_or_type=kind,
+        on_provincial_list=application.organisation.uscc in listed,
+        unit=application.unit.name if province_wide else "",
+    )
+
+
+def summary_table(batch: Batch, unit: RecommendingUnit | None) -> SummaryTable:
+    with unscoped():
+        rows = list(recommended(batch, unit))
+        listed = set(
+            ProvincialListEntry.objects.filter(
+                uscc__in=[a.organisation.uscc for a in rows], status=ListStatus.ACTIVE
+            ).values_list("uscc", flat=True)
+        )
+    by_category = {c: [_row(a, listed, unit is None) for a in rows if a.category == c] for c in Category}
+    province = load_province()
+    return SummaryTable(
+        unit_name=unit.name if unit else province["province"],
+        year=batch.code,
+        bureau=unit.bureau if unit else batch.parameters.source.get("issuer", ""),
+        factories=by_category[Category.FACTORY],
+        parks=by_category[Category.PARK],
+        supply_chains=by_category[Category.SUPPLY_CHAIN],
+        province_wide=unit is None,
+    )
+
+
+def summary_table_file(batch: Batch, unit: RecommendingUnit | None, kind: str) -> bytes:
+    table = summary_table(batch, unit)
+    return summary_table_docx(table) if kind == "docx" else summary_table_xlsx(table)
+
+
+def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
+    with unscoped():
+        rows = list(recommended(batch, unit))
+        opinions = {c.department: c for c in Consultation.objects.filter(batch=batch, unit=unit)}
+    names = {c.label: [a.organisation.name for a in rows if a.category == c] for c in Category}
+    consultations = []
+    for department in Department:
+        opinion = opinions.get(department.value)
+        consultations.append(
+            ConsultationData(
+                department=department.label.removesuffix("部门"),
+                agrees=bool(opinion and opinion.agrees),
+                recorded=timezone.localtime(opinion.recorded_at).date() if opinion else None,
+                opinion=opinion.opinion if opinion else "",
+            )
+        )
+    params = batch.parameters
+    return recommendation_letter_docx(
+        LetterData(
+            unit_name=unit.name,
+            bureau=unit.bureau,
+            year=batch.code,
+            batch_title=batch.title,
+            notice_title=params.source.get("document", ""),
+            counts={k: len(v) for k, v in names.items()},
+            recommended=names,
+            consultations=consultations,
+            addressee=params.source.get("issuer", "河北省工业和信息化厅"),
+            notice_issuer=params.source.get("issuer", ""),
+        )
+    )
+
+
+def _safe(name: str) -> str:
+    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name).strip()
+
+
+def pack(batch: Batch, unit: RecommendingUnit | None) -> bytes:
+    """One .zip: the summary tables, the letter (unit pack), every recommended applicant's
+    evaluation report and experience report, and manifest.csv (file, applicant, uscc, category, sha256)."""
+    buffer = io.BytesIO()
+    manifest: list[tuple[str, str, str, str, str]] = []
+    title = unit.name if unit else "全省"
+
+    def add(path: str, data: bytes, applicant: str = "", uscc: str = "", category: str = "") -> None:
+        archive.writestr(path, data)
+        manifest.append((path, applicant, uscc, category, hashlib.sha256(data).hexdigest()))
+
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, unscoped():
+        add(
+            f"{title}{batch.code}年度国家绿色制造名单推荐汇总表.docx", summary_table_file(batch, unit, "docx")
+        )
+        add(
+            f"{title}{batch.code}年度国家绿色制造名单推荐汇总表.xlsx", summary_table_file(batch, unit, "xlsx")
+        )
+        if unit is not None:
+            add(f"{unit.name}关于推荐{batch.code}年度国家绿色制造名单的报告.docx", letter(batch, unit))
+        for number, application in enumerate(recommended(batch, unit), start=1):
+            org = application.organisation
+            folder = f"申报材料/{number:03d}_{_safe(org.name)}"
+            who = (org.name, org.uscc, Category(application.category).label)
+            for attachment in _files(application, Attachment.Kind.EVALUATION_REPORT):
+                with attachment.file.open("rb") as handle:
+                    add(f"{folder}/评价报告_{_safe(attachment.original_name)}", handle.read(), *who)
+            uploaded = list(_files(application, Attachment.Kind.EXPERIENCE_REPORT))[:1]
+            if uploaded:
+                with uploaded[0].file.open("rb") as handle:
+                    add(f"{folder}/典型经验报告.docx", handle.read(), *who)
+            elif ExperienceReport.objects.filter(application=application).exists():
+                add(f"{folder}/典型经验报告.docx", report_docx(application), *who)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["文件", "申报主体", "统一社会信用代码", "类别", "sha256"])
+        writer.writerows(manifest)
+        archive.writestr("manifest.csv", "\ufeff" + out.getvalue())
+    return buffer.getvalue()
+
+
+def _files(application: Application, kind: str) -> Iterable[Attachment]:
+    return Attachment.unscoped.filter(application=application, kind=kind).order_by("-uploaded_at")
+
+
+def stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d")

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+
+from docx import Document
+from openpyxl import load_workbook
+
+from greenlist.campaign.exports import letter, pack, summary_table_file
+from greenlist.campaign.models import Application, Batch
+from greenlist.demo.load import load_demo
+from greenlist.registry.models import RecommendingUnit
+from greenlist.scoping import unscoped
+
+
+def demo_unit(name: str = "石家庄市"):
+    load_demo()
+    with unscoped():
+        return Batch.current(), RecommendingUnit.objects.get(name=name)
+
+
+def table_texts(document: Document) -> list[list[list[str]]]:
+    return [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+
+
+def test_the_unit_summary_table_lists_its_recommendations_in_order(db):
+    batch, unit = demo_unit()
+    document = Document(io.BytesIO(summary_table_file(batch, unit, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "石家庄市2024年度国家绿色制造名单推荐汇总表" in text
+    with unscoped():
+        factories = list(
+            Application.objects.filter(unit=unit, category="factory", state="city_recommended")
+            .order_by("-score", "submitted_at", "id")
+            .values_list("organisation__name", flat=True)
+        )
+    cells = [cell for table in table_texts(document) for row in table for cell in row]
+    names_in_table = [name for name in cells if name in factories]
+    assert list(dict.fromkeys(names_in_table)) == factories  # every recommended factory, in order
+    assert {
+        "序号",
+        "工厂名称",
+        "第三方机构名称",
+        "行业",
+        "是否列入省级绿色名单",
+        "园区名称",
+        "企业名称",
+        "类型",
+    } <= set(cells)
+
+
+def test_the_province_edition_covers_every_unit_in_excel(db):
+    batch, _ = demo_unit()
+    book = load_workbook(io.BytesIO(summary_table_file(batch, None, "xlsx")))
+    values = [str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("河北省2024年度国家绿色制造名单推荐汇总表" in v for v in values)
+    assert "推荐单位" in values and "石家庄市" in values
+
+
+def test_the_letter_cites_counts_and_consultations(db):
+    batch, unit = demo_unit()
+    text = "\n".join(p.text for p in Document(io.BytesIO(letter(batch, unit))).paragraphs)
+    assert "关于组织推荐2024年度国家绿色制造名单的通知" in text
+    assert "绿色工厂19家" in text.replace(" ", "")
+    assert "生态环境" in text and "应急管理" in text and "市场监管" in text
+
+
+def test_the_pack_holds_every_file_with_a_true_manifest(db):
+    batch, unit = demo_unit()
+    archive = zipfile.ZipFile(io.BytesIO(pack(batch, unit)))
+    rows = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    assert rows[0] == ["文件", "申报主体", "统一社会信用代码", "类别", "sha256"]
+    listed = {row[0]: row[4] for row in rows[1:]}
+    assert set(listed) == set(archive.namelist()) - {"manifest.csv"}
+    for name, digest in listed.items():
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    reports = [name for name in listed if name.endswith("典型经验报告.docx")]
+    evaluations = [name for name in listed if "评价报告_" in name]
+    assert len(evaluations) == 22 and len(reports) == 20  # supply-chain firms write no 附件2
