@@ -11,7 +11,7 @@ from django.test import Client
 
 from greenlist.accounts.models import Role, User
 from greenlist.campaign.models import Application, Batch
-from greenlist.registry.models import Evaluator, Organisation, RecommendingUnit
+from greenlist.registry.models import Evaluator, Organisation, ProvincialListEntry, RecommendingUnit
 from greenlist.rules.uscc import make_uscc
 from greenlist.scoping import unscoped
 
@@ -87,6 +87,18 @@ class Personas:
             self.org_y = make_org("唐山市", "唐山乙公司")
             self.app_x = make_application(self.org_x, method="third_party", evaluator=self.evaluator_org)
             self.app_y = make_application(self.org_y)
+            # Five active provincial green factories per unit: a quota of 2 (rule Q1).
+            for unit_name in ("石家庄市", "唐山市"):
+                for index in range(5):
+                    ProvincialListEntry.objects.create(
+                        uscc=new_uscc(),
+                        name=f"{unit_name}省级绿色工厂{index}",
+                        category="factory",
+                        level="provincial",
+                        unit=unit(unit_name),
+                        year=2022,
+                        status="active",
+                    )
             self.province = make_user("p_province", Role.PROVINCE)
             self.city_a = make_user("p_city_a", Role.CITY, unit=unit("石家庄市"))
             self.city_b = make_user("p_city_b", Role.CITY, unit=unit("唐山市"))

@@ -74,28 +74,13 @@ def rules_of(findings):
 
 
 def test_blockers_name_c1_and_q1_until_resolved(personas, batch, unit_a):
-    with unscoped():  # 5 provincial factories → quota 2; 3 recommended
-        recommend(personas, batch, 3)
-        ProvincialListEntry.objects.bulk_create(
-            [
-                ProvincialListEntry(
-                    uscc=f"X{i}",
-                    name=f"其他{i}",
-                    name_normalised=f"其他{i}",
-                    category="factory",
-                    level="provincial",
-                    unit=unit_a,
-                    year=2021,
-                    status="active",
-                )
-                for i in range(2)
-            ]
-        )
+    # 5 provincial factories from the personas + 4 recommended ones = 9 → quota 3; 4 recommended.
+    recommend(personas, batch, 4)
     assert rules_of(submission_blockers(batch, unit_a, BEFORE_DEADLINE)) == ["C1", "Q1"]
     consult_all(personas, batch, unit_a)
     assert rules_of(submission_blockers(batch, unit_a, BEFORE_DEADLINE)) == ["Q1"]
     override_quota(
-        batch=batch, unit=unit_a, quota=3, reason="梯度培育体系建设成效突出", actor=personas.province
+        batch=batch, unit=unit_a, quota=4, reason="梯度培育体系建设成效突出", actor=personas.province
     )
     assert submission_blockers(batch, unit_a, BEFORE_DEADLINE) == []
 

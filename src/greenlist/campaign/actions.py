@@ -11,7 +11,7 @@ from django.utils import timezone
 from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
-from greenlist.campaign import workflow
+from greenlist.campaign import guards, workflow
 from greenlist.campaign.models import Application, Batch
 from greenlist.campaign.notices import queue_state_change
 from greenlist.campaign.workflow import State
@@ -32,6 +32,11 @@ def can_act_on(user: User, application: Application) -> bool:
     if user.role == Role.APPLICANT:
         return user.organisation_id is not None and user.organisation_id == application.organisation_id
     return False
+
+
+def source_is_review(state: str) -> bool:
+    """Only a new recommendation counts against Q1 (not the province undoing its own decision)."""
+    return state == State.CITY_REVIEW
 
 
 def transition(application: Application, target: str, *, actor: User, reason: str = "") -> Application:
@@ -58,6 +63,13 @@ def transition(application: Application, target: str, *, actor: User, reason: st
             )
         if move.reason_required and not reason:
             raise ActionRefused(f"“{move.label}”须填写理由。")
+        try:
+            if move.target == State.SUBMITTED:
+                guards.evaluator_cap(current)
+            if move.target == State.CITY_RECOMMENDED and source_is_review(current.state):
+                guards.unit_quota(current)
+        except guards.LimitReached as limit:
+            raise ActionRefused(str(limit)) from limit
         source = current.state
         current.state = move.target
         current.version += 1

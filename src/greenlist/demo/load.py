@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from greenlist.accounts.models import Role, User
-from greenlist.audit.log import record
+from greenlist.audit.log import record, record_many
 from greenlist.audit.models import Action
 from greenlist.campaign.actions import transition
 from greenlist.campaign.models import Application, Batch, Consultation, UnitSubmission
@@ -152,6 +152,7 @@ def _load_applications(
     orgs = {o.uscc: o for o in Organisation.objects.all()}
     evaluators = {e.uscc: e for e in Evaluator.objects.all()}
     shijiazhuang = units["石家庄市"]
+    created_now: list[Application] = []
     for spec in data.applications:
         org = orgs[spec.org.uscc]
         application, created = Application.objects.get_or_create(
@@ -169,15 +170,25 @@ def _load_applications(
                 "unit_energy": spec.unit_energy,
                 **spec.park,
                 **spec.supply_chain,
+                # Submitted on the national platform and received as data, like a workbook
+                # import: the V3 excess stays in the data and screening refuses it.
+                "state": State.SUBMITTED,
+                "submitted_at": spec.submitted_at,
             },
         )
         if not created:
             continue
-        applicant = _user(f"u{org.uscc.lower()}", Role.APPLICANT, organisation=org, first_name=org.name[:30])
-        transition(application, State.SUBMITTED, actor=applicant)
-        Application.unscoped.filter(pk=application.pk).update(submitted_at=spec.submitted_at)
+        created_now.append(application)
+        _user(f"u{org.uscc.lower()}", Role.APPLICANT, organisation=org, first_name=org.name[:30])
+    record_many(
+        actor=None,
+        action=Action.APPLICATION_CREATED,
+        objects=created_now,
+        details=lambda a: {"to": a.state, "source": "demo"},
+    )
+    city = _user("city_shijiazhuang", Role.CITY, unit=shijiazhuang, first_name="石家庄市工信局")
+    for application in created_now:
         if application.unit_id == shijiazhuang.pk:
-            city = _user("city_shijiazhuang", Role.CITY, unit=shijiazhuang, first_name="石家庄市工信局")
             transition(application, State.CITY_REVIEW, actor=city)
     _recommend_shijiazhuang(batch, shijiazhuang)
 
