@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "greenlist.campaign",
     "greenlist.audit",
     "greenlist.web",
+    "greenlist.ops",
     "greenlist.admin_site.GreenlistAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
