@@ -113,7 +113,7 @@ def restore(source: Path, *, replace: bool = False) -> dict[str, Any]:
         with transaction.atomic():
             # Reference rows created by migrate (units, batches, content types) are replaced too.
             for model in reversed(tracked_models()):
-                model._base_manager.all()._raw_delete(model._base_manager.db)  # type: ignore[attr-defined]
+                model._base_manager.all()._raw_delete(model._base_manager.db)
             call_command("loaddata", str(Path(folder) / "data.json"), verbosity=0)
             _reset_sequences()
             restored = manifest()
