@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from greenlist.accounts.models import Role
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused, transition
@@ -22,7 +23,7 @@ from greenlist.rules.vocabulary import Category
 from greenlist.screening.service import screen_batch
 from greenlist.web import charts
 from greenlist.web.access import get_application
-from greenlist.web.views.common import current_batch, role_of, user_of
+from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
 
 
 @login_required
@@ -123,6 +124,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    require_roles(request, Role.APPLICANT, Role.CITY, Role.PROVINCE)
     application = get_application(request, pk)
     try:
         transition(

@@ -1,0 +1,148 @@
+"""The authorization matrix: every URL and API operation, for every persona, against a table
+kept here. A URL added without a row fails this test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from greenlist.accounts.tokens import issue_token
+from greenlist.campaign.models import ExperienceReport
+from greenlist.scoping import unscoped
+
+PERSONAS = ["province", "city_a", "city_b", "dept_a", "applicant_x", "applicant_y", "evaluator", "anonymous"]
+
+# name → (method, path (given the personas), form data)
+REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
+    "dashboard": ("GET", lambda p: "/", {}),
+    "login": ("GET", lambda p: "/login/", {}),
+    "logout": ("POST", lambda p: "/logout/", {}),
+    "register": ("GET", lambda p: "/register/", {}),
+    "check_uscc": ("GET", lambda p: "/register/check-uscc/?uscc=91130", {}),
+    "application_new": ("GET", lambda p: "/applications/new/", {}),
+    "application_edit": ("GET", lambda p: f"/applications/{p.app_x.pk}/edit/", {}),
+    "application_list": ("GET", lambda p: "/applications/", {}),
+    "application_detail": ("GET", lambda p: f"/applications/{p.app_x.pk}/", {}),
+    "application_transition": (
+        "POST",
+        lambda p: f"/applications/{p.app_x.pk}/transition/",
+        {"target": "bogus"},
+    ),
+    "evaluator_home": ("GET", lambda p: "/evaluator/", {}),
+    "evaluator_declare": ("POST", lambda p: f"/evaluator/declare/{p.app_x.pk}/", {}),
+    "unit_home": ("GET", lambda p: "/unit/", {}),
+    "unit_consultation": ("POST", lambda p: "/unit/consultation/", {"department": "x"}),
+    "unit_submit": ("POST", lambda p: "/unit/submit/", {}),
+    "province_units": ("GET", lambda p: "/units/", {}),
+    "province_unit_action": ("POST", lambda p: "/units/shijiazhuang/", {"action": "none"}),
+    "audit_trail": ("GET", lambda p: "/audit/", {}),
+    "documents": ("GET", lambda p: "/documents/", {}),
+    "document_file": ("GET", lambda p: "/documents/summary-table.xlsx", {}),
+    "experience_report": ("GET", lambda p: f"/applications/{p.app_x.pk}/report/", {}),
+    "experience_report_docx": ("GET", lambda p: f"/applications/{p.app_x.pk}/report.docx", {}),
+    "report_check": ("POST", lambda p: "/report-check/", {}),
+    "screening": ("GET", lambda p: "/screening/", {}),
+    "rules": ("GET", lambda p: "/rules/", {}),
+    "import": ("GET", lambda p: "/import/", {}),
+    "template": ("GET", lambda p: "/templates/workbook/", {}),
+    "api:openapi-json": ("GET", lambda p: "/api/openapi.json", {}),
+    "api:openapi-view": ("GET", lambda p: "/api/docs", {}),
+    "api:api-root": ("GET", lambda p: "/api/", {}),
+    "api:list_applications": ("GET", lambda p: "/api/applications", {}),
+    "api:get_application": ("GET", lambda p: f"/api/applications/{p.app_x.pk}", {}),
+    "api:quotas": ("GET", lambda p: "/api/quotas", {}),
+    "api:evaluators": ("GET", lambda p: "/api/evaluators", {}),
+    "api:upload_workbook": ("POST", lambda p: "/api/workbooks", {"file": "负面记录.csv"}),
+}
+
+EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
+    # status per persona, in PERSONAS order: province, city A, city B, department of A,
+    # applicant X, applicant Y, evaluator of X, anonymous
+    "api:api-root": (404, 404, 404, 404, 404, 404, 404, 404),
+    "api:evaluators": (200, 200, 200, 403, 403, 403, 403, 401),
+    "api:get_application": (200, 200, 404, 200, 200, 404, 200, 401),
+    "api:list_applications": (200, 200, 200, 200, 200, 200, 200, 401),
+    "api:openapi-json": (200, 200, 200, 200, 200, 200, 200, 200),
+    "api:openapi-view": (200, 200, 200, 200, 200, 200, 200, 200),
+    "api:quotas": (200, 200, 200, 200, 403, 403, 403, 401),
+    "api:upload_workbook": (400, 400, 400, 403, 403, 403, 403, 401),
+    "application_detail": (200, 200, 404, 200, 200, 404, 200, 302),
+    "application_edit": (403, 403, 403, 403, 200, 404, 403, 302),
+    "application_list": (200, 200, 200, 200, 200, 200, 200, 302),
+    "application_new": (403, 403, 403, 403, 200, 200, 403, 302),
+    "application_transition": (302, 302, 404, 403, 302, 404, 403, 302),
+    "audit_trail": (200, 403, 403, 403, 403, 403, 403, 302),
+    "check_uscc": (200, 200, 200, 200, 200, 200, 200, 200),
+    "dashboard": (200, 200, 200, 200, 200, 200, 200, 302),
+    "document_file": (200, 200, 200, 403, 403, 403, 403, 302),
+    "documents": (200, 200, 200, 403, 403, 403, 403, 302),
+    "evaluator_declare": (403, 403, 403, 403, 403, 403, 302, 302),
+    "evaluator_home": (403, 403, 403, 403, 403, 403, 200, 302),
+    "experience_report": (200, 200, 404, 200, 200, 404, 200, 302),
+    "experience_report_docx": (200, 200, 404, 200, 200, 404, 200, 302),
+    "import": (200, 200, 200, 403, 403, 403, 403, 302),
+    "login": (200, 200, 200, 200, 200, 200, 200, 200),
+    "logout": (302, 302, 302, 302, 302, 302, 302, 302),
+    "province_unit_action": (302, 403, 403, 403, 403, 403, 403, 302),
+    "province_units": (200, 403, 403, 403, 403, 403, 403, 302),
+    "register": (200, 200, 200, 200, 200, 200, 200, 200),
+    "report_check": (200, 200, 200, 200, 200, 200, 200, 302),
+    "rules": (200, 200, 200, 200, 200, 200, 200, 302),
+    "screening": (200, 200, 200, 403, 403, 403, 403, 302),
+    "template": (200, 200, 200, 200, 200, 200, 200, 302),
+    "unit_consultation": (403, 302, 302, 302, 403, 403, 403, 302),
+    "unit_home": (403, 200, 200, 200, 403, 403, 403, 302),
+    "unit_submit": (403, 302, 302, 403, 403, 403, 403, 302),
+}
+EXPECTED = {name: dict(zip(PERSONAS, row, strict=True)) for name, row in EXPECTED_ROWS.items()}
+
+
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin has its own permission model: the province role only (tests/web)
+            yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_every_url_has_a_row():
+    names = set(walk(get_resolver().url_patterns))
+    assert names == set(REQUESTS), (
+        f"missing rows: {names - set(REQUESTS)}, stale rows: {set(REQUESTS) - names}"
+    )
+    assert set(EXPECTED) == set(REQUESTS)
+
+
+def client_for(personas: Any, who: str, api: bool) -> Client:
+    if who == "anonymous":
+        return Client()
+    user = getattr(personas, who)
+    if api:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user, 'matrix')}")
+    return personas.client(user)
+
+
+def form(data: dict[str, str]) -> dict[str, Any]:
+    """A value naming a .csv becomes an uploaded (empty, so invalid) file of that name."""
+    return {k: SimpleUploadedFile(v, b"") if v.endswith(".csv") else v for k, v in data.items()}
+
+
+@pytest.mark.parametrize("name", sorted(REQUESTS))
+def test_each_persona_gets_what_the_table_says(personas, name):
+    method, path, data = REQUESTS[name]
+    with unscoped():
+        ExperienceReport.objects.create(application=personas.app_x, title="报告")
+    got = {}
+    for who in PERSONAS:
+        client = client_for(personas, who, name.startswith("api:"))
+        url = path(personas)
+        response = client.post(url, form(data)) if method == "POST" else client.get(url)
+        got[who] = response.status_code
+    assert got == EXPECTED[name]
