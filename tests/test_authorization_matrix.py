@@ -20,6 +20,7 @@ PERSONAS = ["province", "city_a", "city_b", "dept_a", "applicant_x", "applicant_
 # name → (method, path (given the personas), form data)
 REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "dashboard": ("GET", lambda p: "/", {}),
+    "healthz": ("GET", lambda p: "/healthz", {}),
     "login": ("GET", lambda p: "/login/", {}),
     "logout": ("POST", lambda p: "/logout/", {}),
     "register": ("GET", lambda p: "/register/", {}),
@@ -79,6 +80,7 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "audit_trail": (200, 403, 403, 403, 403, 403, 403, 302),
     "check_uscc": (200, 200, 200, 200, 200, 200, 200, 200),
     "dashboard": (200, 200, 200, 200, 200, 200, 200, 302),
+    "healthz": (200, 200, 200, 200, 200, 200, 200, 200),
     "document_file": (200, 200, 200, 403, 403, 403, 403, 302),
     "documents": (200, 200, 200, 403, 403, 403, 403, 302),
     "evaluator_declare": (403, 403, 403, 403, 403, 403, 302, 302),
