@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from greenlist.web.views import applicant, applications, audit, documents, evaluator, screening, unit
+from greenlist.web.views import applicant, applications, audit, documents, evaluator, ranking, screening, unit
 
 urlpatterns = [
     path("", applications.dashboard, name="dashboard"),
@@ -33,6 +33,8 @@ urlpatterns = [
         "applications/<int:pk>/report.docx", documents.experience_report_docx, name="experience_report_docx"
     ),
     path("report-check/", documents.check_uploaded_report, name="report_check"),
+    path("ranking/", ranking.ranking, name="ranking"),
+    path("ranking/recommend/", ranking.ranking_recommend, name="ranking_recommend"),
     path("screening/", screening.screening, name="screening"),
     path("rules/", screening.rule_catalogue, name="rules"),
     path("import/", screening.workbook_import, name="import"),

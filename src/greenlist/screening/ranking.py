@@ -1,0 +1,70 @@
+"""A unit's ranked list per category (优中选优): the screening's verdicts fed to the ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from greenlist.accounts.models import User
+from greenlist.campaign.actions import ActionRefused, transition
+from greenlist.campaign.models import Application, Batch
+from greenlist.campaign.workflow import State
+from greenlist.registry.models import RecommendingUnit
+from greenlist.rules.vocabulary import Category, Effect
+from greenlist.scoring.ranking import RankedEntry, RankEntry, rank, within_quota
+from greenlist.screening.service import screen_batch
+
+
+@dataclass(frozen=True)
+class Ranking:
+    ranked: list[RankedEntry]
+    applications: dict[str, Application]
+    quota: int | None  # green factories only (Q1); other categories have no quota
+    recommended: list[str]  # keys the quota lets through, in rank order
+    held_back: list[str]  # eligible keys beyond the quota
+
+
+def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
+    result = screen_batch(batch, unit_names=[unit.name])
+    entries = []
+    for item in result.applications:
+        if item.application.category != category:
+            continue
+        entries.append(
+            RankEntry(
+                key=item.key,
+                name=item.application.name,
+                eligible=item.eligible,
+                priority=tuple(f.rule for f in item.of(Effect.PRIORITY)),
+                score=item.application.score,
+                submitted_at=item.application.submitted_at,
+            )
+        )
+    ranked = rank(entries)
+    quota = next((q.quota for q in result.quotas), None) if category == Category.FACTORY else None
+    recommended, held_back = within_quota(ranked, quota if quota is not None else len(ranked))
+    applications = {
+        str(a.pk): a
+        for a in Application.unscoped.filter(pk__in=[int(e.key) for e in entries]).select_related(
+            "organisation", "evaluator"
+        )
+    }
+    return Ranking(ranked, applications, quota, recommended, held_back)
+
+
+def recommend_by_rank(batch: Batch, unit: RecommendingUnit, category: str, *, actor: User) -> int:
+    """Recommend, in rank order, the applications under review that the quota lets through.
+    Each move is the audited transition (and its Q1 guard); returns how many moved."""
+    ranking = rank_unit(batch, unit, category)
+    moved = 0
+    with transaction.atomic():
+        for key in ranking.recommended:
+            application = ranking.applications[key]
+            if application.state == State.CITY_REVIEW:
+                try:
+                    transition(application, State.CITY_RECOMMENDED, actor=actor)
+                except ActionRefused:
+                    break  # the quota is full (already recommended earlier): stop at the cut
+                moved += 1
+    return moved

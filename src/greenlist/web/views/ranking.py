@@ -1,0 +1,71 @@
+"""The ranked list per unit and category, each position explained; recommending by rank within quota."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from greenlist.accounts.models import Role
+from greenlist.registry.models import RecommendingUnit
+from greenlist.rules.vocabulary import Category
+from greenlist.screening.ranking import rank_unit, recommend_by_rank
+from greenlist.web.views.common import current_batch, require_roles, user_of
+
+
+def _unit(request: HttpRequest) -> RecommendingUnit:
+    user = user_of(request)
+    if user.is_province:
+        unit = RecommendingUnit.objects.filter(code=request.GET.get("unit") or "shijiazhuang").first()
+        if unit is None:
+            raise Http404("推荐单位不存在。")
+        return unit
+    assert user.unit is not None
+    return user.unit
+
+
+def _category(request: HttpRequest) -> str:
+    category = request.GET.get("category") or request.POST.get("category") or Category.FACTORY.value
+    if category not in {c.value for c in Category}:
+        raise Http404("类别无效。")
+    return category
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.CITY, Role.PROVINCE)
+    batch = current_batch(request)
+    unit = _unit(request)
+    category = _category(request)
+    result = rank_unit(batch, unit, category)
+    rows = [
+        (r, result.applications[r.key], r.key in result.recommended, r.key in result.held_back)
+        for r in result.ranked
+    ]
+    return render(
+        request,
+        "web/ranking.html",
+        {
+            "batch": batch,
+            "unit": unit,
+            "category": category,
+            "categories": Category.choices(),
+            "rows": rows,
+            "quota": result.quota,
+            "units": RecommendingUnit.objects.all() if user.is_province else [],
+            "to_recommend": sum(1 for _, a, ok, _ in rows if ok and a.state == "city_review"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ranking_recommend(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.CITY)
+    assert user.unit is not None
+    category = _category(request)
+    moved = recommend_by_rank(current_batch(request), user.unit, category, actor=user)
+    messages.success(request, f"已按排名将 {moved} 项设为拟推荐。")
+    return redirect(f"/ranking/?category={category}")
