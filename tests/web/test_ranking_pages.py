@@ -1,20 +1,8 @@
 from __future__ import annotations
 
-import pytest
-
 from greenlist.campaign.models import Application
-from greenlist.demo.load import load_demo
 from greenlist.scoping import unscoped
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
-
-
-def login(client, username):
-    assert client.login(username=username, password="greenlist-demo")
-    return client
+from tests.web.conftest import login
 
 
 def test_the_ranked_list_puts_eligible_first_explains_each_place_and_draws_the_quota_line(demo, client):

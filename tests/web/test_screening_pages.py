@@ -2,20 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from greenlist.demo.load import load_demo
 from greenlist.registry.models import NegativeRecord
 from greenlist.scoping import unscoped
 from tests.exchange.workbooks import write_csv
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
-
-
-def login(client, username):
-    assert client.login(username=username, password="greenlist-demo")
-    return client
+from tests.web.conftest import login
 
 
 def test_a_city_sees_its_findings_with_clauses_quota_and_evaluator_loads(demo, client):

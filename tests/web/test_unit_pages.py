@@ -4,18 +4,8 @@ import pytest
 
 from greenlist.audit.models import Action, AuditEvent
 from greenlist.campaign.models import Consultation, UnitSubmission
-from greenlist.demo.load import load_demo
 from greenlist.scoping import unscoped
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
-
-
-def login(client, username):
-    assert client.login(username=username, password="greenlist-demo")
-    return client
+from tests.web.conftest import login
 
 
 def test_the_city_sees_its_draft_list_opinions_and_what_blocks_submission(demo, client):

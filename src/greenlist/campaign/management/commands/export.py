@@ -6,8 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from greenlist.campaign.exports import letter, pack, summary_table_file
-from greenlist.campaign.models import Batch
-from greenlist.registry.models import RecommendingUnit
+from greenlist.campaign.management.arguments import batch_or_error, unit_or_error
 
 
 class Command(BaseCommand):
@@ -23,18 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            batch = Batch.current(options["batch"])
-        except Batch.DoesNotExist as exc:
-            raise CommandError(f"批次 {options['batch']} 不存在。") from exc
-        unit = None
-        if options["unit"]:
-            name = options["unit"]
-            unit = RecommendingUnit.objects.filter(name__in=[name, f"{name}市"]).first()
-            if unit is None:
-                raise CommandError(
-                    f"推荐单位“{name}”不存在，可选：{'、'.join(RecommendingUnit.objects.values_list('name', flat=True))}"
-                )
+        batch = batch_or_error(options["batch"])
+        unit = unit_or_error(options["unit"])
         out: Path = options["out"]
         suffix = out.suffix.lower()
         document = options["document"]

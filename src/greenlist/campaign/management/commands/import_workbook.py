@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from greenlist.campaign.models import Batch
+from greenlist.campaign.management.arguments import batch_or_error
 from greenlist.exchange.importer import import_workbook
 
 
@@ -24,10 +24,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
-        try:
-            batch = Batch.current(options["batch"])
-        except Batch.DoesNotExist as exc:
-            raise CommandError(f"批次 {options['batch']} 不存在：请先添加该批次的批次文件。") from exc
+        batch = batch_or_error(options["batch"])
         started = time.monotonic()
         report = import_workbook(path, batch=batch, progress=self._progress)
         sys.stderr.write("\n")

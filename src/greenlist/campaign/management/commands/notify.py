@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from greenlist.campaign.models import Batch
+from greenlist.campaign.management.arguments import batch_or_error
 from greenlist.campaign.notices import queue_deadline_reminders, send_pending
 from greenlist.scoping import unscoped
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             with unscoped():
-                queued = queue_deadline_reminders(Batch.current(options["batch"]))
+                queued = queue_deadline_reminders(batch_or_error(options["batch"]))
                 sent = send_pending()
             self.stdout.write(f"新增截止提醒 {queued} 封，发送通知 {sent} 封。")
             if not options["loop"]:

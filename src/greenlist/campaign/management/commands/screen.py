@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from greenlist.campaign.models import Batch
-from greenlist.registry.models import RecommendingUnit
+from greenlist.campaign.management.arguments import batch_or_error, unit_or_error
 from greenlist.screening.service import screen_batch
 
 
@@ -19,17 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            batch = Batch.current(options["batch"])
-        except Batch.DoesNotExist as exc:
-            raise CommandError(f"批次 {options['batch']} 不存在。") from exc
-        units = None
-        if options["unit"]:
-            name = options["unit"]
-            unit = RecommendingUnit.objects.filter(name__in=[name, f"{name}市"]).first()
-            if unit is None:
-                names = "、".join(RecommendingUnit.objects.values_list("name", flat=True))
-                raise CommandError(f"推荐单位“{name}”不存在，可选：{names}")
-            units = [unit.name]
+        batch = batch_or_error(options["batch"])
+        unit = unit_or_error(options["unit"])
+        units = [unit.name] if unit else None
         result = screen_batch(batch, unit_names=units)
         self.stdout.write(json.dumps(result.to_contract(), ensure_ascii=False, indent=2))
