@@ -116,6 +116,9 @@ class Application(models.Model):
     green_factory_suppliers = models.PositiveIntegerField("供应商中绿色工厂数量", null=True, blank=True)
     producer_responsibility_pilot = models.BooleanField("汽车产品生产者责任延伸试点", default=False)
 
+    # Indicator values entered for scoring, keyed by indicator id (greenlist.scoring.contract's
+    # stored-entry shape); the computed total is kept in ``score``.
+    indicators = models.JSONField("评价指标数据", default=dict, blank=True)
     state = models.CharField("状态", max_length=30, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField("版本", default=1)

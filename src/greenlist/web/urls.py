@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from greenlist.web.views import applicant, applications, audit, documents, evaluator, ranking, screening, unit
+from greenlist.web.views import (
+    applicant,
+    applications,
+    audit,
+    documents,
+    evaluator,
+    indicators,
+    ranking,
+    screening,
+    unit,
+)
 
 urlpatterns = [
     path("", applications.dashboard, name="dashboard"),
@@ -33,6 +43,10 @@ urlpatterns = [
         "applications/<int:pk>/report.docx", documents.experience_report_docx, name="experience_report_docx"
     ),
     path("report-check/", documents.check_uploaded_report, name="report_check"),
+    path("applications/<int:pk>/indicators/", indicators.indicators, name="indicators"),
+    path(
+        "applications/<int:pk>/indicators/preview/", indicators.indicators_preview, name="indicators_preview"
+    ),
     path("ranking/", ranking.ranking, name="ranking"),
     path("ranking/recommend/", ranking.ranking_recommend, name="ranking_recommend"),
     path("screening/", screening.screening, name="screening"),

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from greenlist.audit.models import Action, AuditEvent
+from greenlist.campaign.models import Application
+from greenlist.scoping import unscoped
+from greenlist.scoring.systems import find_system
+
+
+def full_marks_form(system_id: str) -> dict[str, str]:
+    system = find_system(system_id)
+    data = {"system": system.id}
+    for requirement in system.basic_requirements:
+        data[f"br-{requirement.id}"] = "yes"
+    for indicator in system.indicators:
+        if indicator.quantitative:
+            data[f"leading-{indicator.id}"] = "10"
+            data[f"baseline-{indicator.id}"] = "20"
+            data[f"value-{indicator.id}"] = "5" if indicator.kind == "inverse" else "25"
+            if indicator.kind == "forward":
+                data[f"leading-{indicator.id}"], data[f"baseline-{indicator.id}"] = "20", "10"
+        else:
+            data[f"value-{indicator.id}"] = "1"
+    return data
+
+
+def test_the_live_preview_scores_without_saving(personas):
+    client = personas.client(personas.applicant_x)
+    page = client.post(
+        f"/applications/{personas.app_x.pk}/indicators/preview/", full_marks_form("gbt36132-2025")
+    ).content.decode()
+    assert "100" in page and "分" in page
+    with unscoped():
+        assert Application.objects.get(pk=personas.app_x.pk).score is None
+
+
+def test_a_failed_basic_requirement_vetoes_whatever_the_score(personas):
+    form = full_marks_form("gbt36132-2025")
+    first = find_system("gbt36132-2025").basic_requirements[0].id
+    form[f"br-{first}"] = "no"
+    page = (
+        personas.client(personas.applicant_x)
+        .post(f"/applications/{personas.app_x.pk}/indicators/preview/", form)
+        .content.decode()
+    )
+    assert "不符合" in page and "f-exclude" in page
+
+
+def test_saving_writes_the_score_and_standard_and_is_audited(personas):
+    client = personas.client(personas.applicant_x)
+    client.post(f"/applications/{personas.app_x.pk}/indicators/", full_marks_form("gbt36132-2025"))
+    with unscoped():
+        app = Application.objects.get(pk=personas.app_x.pk)
+        event = AuditEvent.objects.filter(action=Action.APPLICATION_UPDATED, object_id=str(app.pk)).get()
+    assert app.score == Decimal("100.00") and app.evaluation_standard == "GB/T 36132-2025"
+    assert event.reason == "填写评价指标"
+
+
+def test_unverified_values_are_marked_and_outsiders_cannot_save(personas):
+    page = (
+        personas.client(personas.city_a)
+        .get(f"/applications/{personas.app_x.pk}/indicators/?system=gbt36132-2018")
+        .content.decode()
+    )
+    assert "待核实" in page
+    personas.client(personas.city_a).post(
+        f"/applications/{personas.app_x.pk}/indicators/", full_marks_form("gbt36132-2025")
+    )
+    with unscoped():
+        assert Application.objects.get(pk=personas.app_x.pk).score is None
