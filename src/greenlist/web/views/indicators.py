@@ -30,11 +30,11 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         entry = entry_from_form(system, request.POST.dict())
         try:
-            result = save_indicators(application, entry, actor=user)
+            saved = save_indicators(application, entry, actor=user)
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"已保存，总分 {result.total}（{result.verdict}）。")
+            messages.success(request, f"已保存，总分 {saved.total}（{saved.verdict}）。")
             return redirect("indicators", pk=pk)
     stored = application.indicators if application.indicators.get("system") == system.id else {}
     result: ScoreResult | None = None
@@ -68,7 +68,7 @@ def indicators_preview(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application(request, pk)
     system = _system(request, application)
     try:
-        result = preview(entry_from_form(system, request.POST.dict()))  # type: ignore[arg-type]
+        result = preview(entry_from_form(system, request.POST.dict()))
     except ScoringError as exc:
         return render(request, "web/_score.html", {"error": str(exc)})
     return render(request, "web/_score.html", {"result": result})
