@@ -82,6 +82,7 @@ def test_score_bad_input_is_a_command_error(tmp_path: Path) -> None:
         run("score", str(tmp_path))
 
 
+@pytest.mark.django_db
 def test_energy_level_prints_the_contract() -> None:
     assert run("energy_level", "--product", "水泥熟料", "--value", "117", "--format", "json") == {
         "product": "水泥熟料",
@@ -93,11 +94,13 @@ def test_energy_level_prints_the_contract() -> None:
     }
 
 
+@pytest.mark.django_db
 def test_energy_level_accepts_negative_values() -> None:
     assert run("energy_level", "--product", "转炉工序", "--value", "-30")["level"] == "标杆"
     assert run("energy_level", "--product", "转炉工序", "--value=-9.99")["level"] == "未达基准"
 
 
+@pytest.mark.django_db
 def test_energy_level_bad_input_is_a_command_error() -> None:
     with pytest.raises(CommandError, match="能效参考表中没有产品“电炉”，可选：水泥熟料"):
         run("energy_level", "--product", "电炉", "--value", "100")

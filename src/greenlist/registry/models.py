@@ -207,3 +207,29 @@ class NegativeRecord(NormalisedNameMixin):
                 uscc="", name_normalised__in=orgs.values("name_normalised")
             )
         return None
+
+
+class EnergyLevelEntry(models.Model):
+    """A province-maintained row of the energy-level reference table (rule F3): a corrected value
+    or a new product, over the versioned file ``data/reference/energy-levels.yaml``. Changes are
+    audited (``greenlist.registry.reference``)."""
+
+    product = models.CharField("产品/工序", max_length=60, unique=True)
+    unit = models.CharField("单位", max_length=20, default="kgce/t")
+    benchmark = models.DecimalField("标杆水平", max_digits=12, decimal_places=3, null=True, blank=True)
+    baseline = models.DecimalField("基准水平", max_digits=12, decimal_places=3, null=True, blank=True)
+    grade1 = models.DecimalField("1级/先进值", max_digits=12, decimal_places=3, null=True, blank=True)
+    lower_is_better = models.BooleanField("越低越好", default=True)
+    key_industry = models.BooleanField("重点行业（标杆水平）", default=True)
+    source = models.CharField("来源", max_length=300)
+    confidence = models.CharField(
+        "可信度", max_length=1, choices=[("A", "A 原文"), ("B", "B 可靠转述"), ("C", "C 待核实")]
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["product"]
+        verbose_name = verbose_name_plural = "能效水平参考值（省厅维护）"
+
+    def __str__(self) -> str:
+        return self.product

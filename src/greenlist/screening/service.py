@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from greenlist.campaign.models import Batch
-from greenlist.rules.reference import energy_levels
+from greenlist.registry.reference import current_energy_levels
 from greenlist.rules.screening import ScreeningResult, screen
 from greenlist.scoping import unscoped
 from greenlist.screening import facts
@@ -27,7 +27,7 @@ def screen_batch(
             facts.negative_records(applications),
             facts.list_entries(a.uscc for a in applications),
             facts.evaluator_facts(),
-            energy_levels(),
+            current_energy_levels(),
             facts.unit_facts(batch),
             now or timezone.now(),
             reports=facts.experience_reports(batch),

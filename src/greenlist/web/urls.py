@@ -9,6 +9,7 @@ from greenlist.web.views import (
     evaluator,
     indicators,
     ranking,
+    reference,
     screening,
     unit,
 )
@@ -47,6 +48,7 @@ urlpatterns = [
     path(
         "applications/<int:pk>/indicators/preview/", indicators.indicators_preview, name="indicators_preview"
     ),
+    path("reference/", reference.reference, name="reference"),
     path("ranking/", ranking.ranking, name="ranking"),
     path("ranking/recommend/", ranking.ranking_recommend, name="ranking_recommend"),
     path("screening/", screening.screening, name="screening"),

@@ -1,7 +1,7 @@
 """``greenlist energy-level --product NAME --value X --format json`` (rule F3).
 
 Prints ``{"product", "value", "unit", "level": "标杆" | "基准" | "未达基准", "benchmark", "baseline"}``
-from the reference table data/reference/energy-levels.yaml; ``--detail`` adds the row's source and
+from the reference table data/reference/energy-levels.yaml with the province's audited corrections; ``--detail`` adds the row's source and
 confidence mark. Negative values are accepted (``--value -30``). Non-zero exit with a Chinese message
 for an unknown product (the known ones are listed) or a value that is not a number.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from greenlist.registry.reference import current_energy_levels
 from greenlist.scoring.energy import EnergyLevelError, energy_level_contract
 
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            output = energy_level_contract(options["product"], options["value"], detail=options["detail"])
+            output = energy_level_contract(
+                options["product"], options["value"], current_energy_levels(), detail=options["detail"]
+            )
         except EnergyLevelError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
