@@ -28,6 +28,8 @@ def _fast_passwords(settings: Any) -> None:
     # Client.login() authenticates without a request, which login throttling needs; the
     # throttling has its own test with it enabled (tests/web/test_security.py).
     settings.AXES_ENABLED = False
+    # Background jobs run inside the request in tests (a detached process cannot see the test database).
+    settings.GREENLIST_JOBS_INLINE = True
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from greenlist.accounts.tokens import issue_token
-from greenlist.campaign.models import ExperienceReport
+from greenlist.campaign.models import ExperienceReport, Job
 from greenlist.scoping import unscoped
 
 PERSONAS = ["province", "city_a", "city_b", "dept_a", "applicant_x", "applicant_y", "evaluator", "anonymous"]
@@ -55,6 +55,8 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "ranking": ("GET", lambda p: "/ranking/", {}),
     "ranking_recommend": ("POST", lambda p: "/ranking/recommend/", {"category": "factory"}),
     "import": ("GET", lambda p: "/import/", {}),
+    "job": ("GET", lambda p: f"/jobs/{p.job.pk}/", {}),
+    "job_progress": ("GET", lambda p: f"/jobs/{p.job.pk}/progress/", {}),
     "template": ("GET", lambda p: "/templates/workbook/", {}),
     "api:openapi-json": ("GET", lambda p: "/api/openapi.json", {}),
     "api:openapi-view": ("GET", lambda p: "/api/docs", {}),
@@ -93,6 +95,8 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "experience_report": (200, 200, 404, 200, 200, 404, 200, 302),
     "experience_report_docx": (200, 200, 404, 200, 200, 404, 200, 302),
     "import": (200, 200, 200, 403, 403, 403, 403, 302),
+    "job": (200, 200, 404, 404, 404, 404, 404, 302),
+    "job_progress": (200, 200, 404, 404, 404, 404, 404, 302),
     "login": (200, 200, 200, 200, 200, 200, 200, 200),
     "logout": (302, 302, 302, 302, 302, 302, 302, 302),
     "province_unit_action": (302, 403, 403, 403, 403, 403, 403, 302),
@@ -151,6 +155,9 @@ def test_each_persona_gets_what_the_table_says(personas, name):
     method, path, data = REQUESTS[name]
     with unscoped():
         ExperienceReport.objects.create(application=personas.app_x, title="报告")
+        personas.job = Job.objects.create(
+            file="x", original_name="x.xlsx", batch=personas.app_x.batch, created_by=personas.city_a
+        )
     got = {}
     for who in PERSONAS:
         client = client_for(personas, who, name.startswith("api:"))

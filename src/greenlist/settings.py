@@ -171,6 +171,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 GREENLIST_PROVINCE = os.environ.get("GREENLIST_PROVINCE", "hebei")
 GREENLIST_DATA_DIR = Path(os.environ.get("GREENLIST_DATA_DIR", PACKAGE_DIR / "data"))
 GREENLIST_DEFAULT_BATCH = os.environ.get("GREENLIST_BATCH", "2024")
+# Background jobs run in a detached `greenlist run-job` process; tests run them inline.
+GREENLIST_JOBS_INLINE = env_bool("GREENLIST_JOBS_INLINE", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenlist@localhost")

@@ -85,7 +85,7 @@ def test_an_import_through_the_page_changes_the_screening_at_once(demo, client, 
         ],
     )
     with path.open("rb") as handle:
-        response = client.post("/import/", {"file": handle})
+        response = client.post("/import/", {"file": handle}, follow=True)
     assert "导入成功" in response.content.decode()
     after = client.get(f"/applications/{target.key}/").content.decode()
     assert "不得推荐" in after and "E6" in after and "2024-01-02" in after
@@ -100,7 +100,7 @@ def test_a_bad_upload_lists_its_rows_and_changes_nothing(demo, client, tmp_path)
         [{"统一社会信用代码": "bad", "名称": "某", "类型": "偷漏税", "开始日期": "2023-01-01"}],
     )
     with path.open("rb") as handle:
-        page = client.post("/import/", {"file": handle}).content.decode()
+        page = client.post("/import/", {"file": handle}, follow=True).content.decode()
     assert "导入失败" in page and "统一社会信用代码应为18位" in page
     with unscoped():
         assert NegativeRecord.objects.count() == before
@@ -124,3 +124,21 @@ def test_the_province_dashboard_carries_its_charts_as_data(demo, client):
     assert "/static/vendor/plotly/plotly.min.js" in page
     assert response.context["over_cap"] == ["河北冀能绿色制造评价研究院有限公司"]
     assert client.get("/static/vendor/plotly/plotly.min.js").status_code == 200
+
+
+def test_an_import_runs_as_a_job_whose_page_survives_a_reload(demo, client, tmp_path):
+    login(client, "province")
+    path = write_csv(
+        tmp_path / "负面记录.csv",
+        [{"统一社会信用代码": "", "名称": "某公司", "类型": "偷漏税", "开始日期": "2023-01-01"}],
+    )
+    with path.open("rb") as handle:
+        response = client.post("/import/", {"file": handle})
+    job_url = response["Location"]
+    assert job_url.startswith("/jobs/")
+    for _ in range(2):  # reloading shows the same finished job
+        page = client.get(job_url).content.decode()
+        assert "已完成" in page and "导入成功" in page and "100%" in page
+    assert "导入成功" in client.get(job_url + "progress/").content.decode()
+    login(client, "city_shijiazhuang")
+    assert client.get(job_url).status_code == 404  # another user's job

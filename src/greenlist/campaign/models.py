@@ -308,3 +308,43 @@ class ExperienceReport(models.Model):
         if condition is None:
             return None
         return Q(application__in=Application.unscoped.filter(condition))
+
+
+class Job(models.Model):
+    """Long work run outside the web request (a workbook import): its progress and result live
+    here, so the page can be reloaded or left and the work goes on."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=20, default="import")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.CharField("文件", max_length=300)
+    original_name = models.CharField("原文件名", max_length=200)
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        RecommendingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs")
+    stage = models.CharField("当前步骤", max_length=100, blank=True)
+    done = models.PositiveIntegerField("已处理行数", default=0)
+    total = models.PositiveIntegerField("总行数", null=True, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "后台任务"
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, round(100 * self.done / self.total)) if self.total else 0

@@ -54,5 +54,7 @@ urlpatterns = [
     path("screening/", screening.screening, name="screening"),
     path("rules/", screening.rule_catalogue, name="rules"),
     path("import/", screening.workbook_import, name="import"),
+    path("jobs/<int:pk>/", screening.job, name="job"),
+    path("jobs/<int:pk>/progress/", screening.job_progress, name="job_progress"),
     path("templates/<str:name>/", screening.template_download, name="template"),
 ]

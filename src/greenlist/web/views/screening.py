@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from greenlist.accounts.models import Role
-from greenlist.campaign.models import Application
-from greenlist.exchange.importer import import_workbook
+from greenlist.campaign.jobs import start_import
+from greenlist.campaign.models import Application, Job
 from greenlist.exchange.sheets import BY_NAME
 from greenlist.exchange.templates import csv_bytes, workbook_bytes
 from greenlist.rules.catalogue import RULES
@@ -127,7 +125,6 @@ def rule_catalogue(request: HttpRequest) -> HttpResponse:
 def workbook_import(request: HttpRequest) -> HttpResponse:
     user = require_roles(request, Role.CITY, Role.PROVINCE)
     batch = current_batch(request)
-    report = None
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -138,33 +135,53 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
                 f"文件过大（{upload.size // 1024 // 1024} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。",
             )
         else:
-            suffix = Path(upload.name or "").suffix.lower()
-            with tempfile.TemporaryDirectory() as folder:
-                # Keep the sheet name in a CSV's file name: the reader recognises the sheet by it.
-                path = Path(folder) / Path(upload.name or f"upload{suffix}").name
-                with path.open("wb") as handle:
-                    for piece in upload.chunks():
-                        handle.write(piece)
-                report = import_workbook(
-                    path, batch=batch, actor=user, only_unit=None if user.is_province else user.unit
-                )
-            if report.ok:
-                messages.success(request, "导入成功，筛查结果已按新数据更新。")
-            else:
-                messages.error(
-                    request, f"导入失败：共 {report.error_count} 处错误，未做任何修改。请修改后重新导入。"
-                )
+            job = start_import(
+                name=upload.name or "upload.xlsx",
+                chunks=upload.chunks(),
+                batch=batch,
+                actor=user,
+                unit=None if user.is_province else user.unit,
+            )
+            return redirect("job", pk=job.pk)
     return render(
         request,
         "web/import.html",
         {
             "batch": batch,
-            "report": report,
             "sheets": list(BY_NAME.values()),
-            "unlisted": report.error_count - len(report.errors) if report else 0,
             "province": user.is_province,
+            "jobs": Job.objects.filter(created_by=user)[:10],
         },
     )
+
+
+def _job_for(request: HttpRequest, pk: int) -> Job:
+    user = user_of(request)
+    job = Job.objects.filter(pk=pk).select_related("batch").first()
+    if job is None or not (user.is_province or job.created_by_id == user.pk):
+        raise Http404("任务不存在或您无权查看。")
+    return job
+
+
+def _job_context(job: Job) -> dict[str, Any]:
+    report = job.result or {}
+    return {
+        "job": job,
+        "running": job.status in (Job.Status.QUEUED, Job.Status.RUNNING),
+        "report": report,
+        "unlisted": report.get("error_count", 0) - len(report.get("errors", [])),
+    }
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "web/job.html", _job_context(_job_for(request, pk)))
+
+
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the job's card, polled every second until it finishes."""
+    return render(request, "web/_job.html", _job_context(_job_for(request, pk)))
 
 
 @login_required
