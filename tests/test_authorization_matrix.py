@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from greenlist.accounts.tokens import issue_token
-from greenlist.campaign.models import ExperienceReport, Job
+from greenlist.campaign.models import Attachment, ExperienceReport, Job
 from greenlist.scoping import unscoped
 
 PERSONAS = ["province", "city_a", "city_b", "dept_a", "applicant_x", "applicant_y", "evaluator", "anonymous"]
@@ -44,6 +44,8 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "audit_trail": ("GET", lambda p: "/audit/", {}),
     "documents": ("GET", lambda p: "/documents/", {}),
     "document_file": ("GET", lambda p: "/documents/summary-table.xlsx", {}),
+    "upload_attachment": ("POST", lambda p: f"/applications/{p.app_x.pk}/attachments/", {}),
+    "attachment_file": ("GET", lambda p: f"/applications/{p.app_x.pk}/attachments/{p.attachment.pk}/", {}),
     "experience_report": ("GET", lambda p: f"/applications/{p.app_x.pk}/report/", {}),
     "experience_report_docx": ("GET", lambda p: f"/applications/{p.app_x.pk}/report.docx", {}),
     "report_check": ("POST", lambda p: "/report-check/", {}),
@@ -92,6 +94,8 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "documents": (200, 200, 200, 403, 403, 403, 403, 302),
     "evaluator_declare": (403, 403, 403, 403, 403, 403, 302, 302),
     "evaluator_home": (403, 403, 403, 403, 403, 403, 200, 302),
+    "upload_attachment": (403, 403, 403, 403, 302, 404, 302, 302),
+    "attachment_file": (200, 200, 404, 200, 200, 404, 200, 302),
     "experience_report": (200, 200, 404, 200, 200, 404, 200, 302),
     "experience_report_docx": (200, 200, 404, 200, 200, 404, 200, 302),
     "import": (200, 200, 200, 403, 403, 403, 403, 302),
@@ -155,6 +159,15 @@ def test_each_persona_gets_what_the_table_says(personas, name):
     method, path, data = REQUESTS[name]
     with unscoped():
         ExperienceReport.objects.create(application=personas.app_x, title="报告")
+        personas.attachment = Attachment.objects.create(
+            application=personas.app_x,
+            kind="other",
+            file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"),
+            original_name="a.pdf",
+            sha256="0" * 64,
+            size=8,
+            uploaded_by=personas.applicant_x,
+        )
         personas.job = Job.objects.create(
             file="x", original_name="x.xlsx", batch=personas.app_x.batch, created_by=personas.city_a
         )

@@ -104,3 +104,24 @@ def test_only_the_applicant_edits_its_report(personas):
     url = f"/applications/{personas.app_x.pk}/report/"
     assert personas.client(personas.city_a).post(url, form_for(good_report())).status_code == 403
     assert personas.client(personas.applicant_y).get(url).status_code == 404
+
+
+def test_the_evaluator_uploads_the_evaluation_report_checked_by_content(personas):
+    client = personas.client(personas.evaluator)
+    url = f"/applications/{personas.app_x.pk}/attachments/"
+    page = client.post(
+        url, {"kind": "evaluation_report", "file": SimpleUploadedFile("报告.pdf", png())}, follow=True
+    ).content.decode()
+    assert "PNG" in page or "只接受" in page  # a picture named .pdf is refused, with the reason
+    client.post(
+        url, {"kind": "evaluation_report", "file": SimpleUploadedFile("报告.pdf", b"%PDF-1.7\n%%EOF\n")}
+    )
+    with unscoped():
+        stored = Attachment.objects.get(application=personas.app_x)
+    assert (stored.kind, stored.content_type, stored.uploaded_by) == (
+        "evaluation_report",
+        "pdf",
+        personas.evaluator,
+    )
+    download = personas.client(personas.city_a).get(f"{url}{stored.pk}/")
+    assert download.content.startswith(b"%PDF") and download["Content-Disposition"].startswith("attachment;")

@@ -39,6 +39,12 @@ urlpatterns = [
     path("audit/", audit.audit_trail, name="audit_trail"),
     path("documents/", documents.documents, name="documents"),
     path("documents/<str:name>", documents.document_file, name="document_file"),
+    path("applications/<int:pk>/attachments/", documents.upload_attachment, name="upload_attachment"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_id>/",
+        documents.attachment_file,
+        name="attachment_file",
+    ),
     path("applications/<int:pk>/report/", documents.experience_report, name="experience_report"),
     path(
         "applications/<int:pk>/report.docx", documents.experience_report_docx, name="experience_report_docx"

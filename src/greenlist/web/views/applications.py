@@ -109,6 +109,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": workflow.available(application.state, role_of(request)),
             "history": history.order_by("-id"),
             "screened": screened,
+            "attachments": application.attachments.exclude(kind="picture").order_by("kind", "-uploaded_at"),
             "editable": application.state in workflow.EDITABLE_STATES,
             "returned_reason": history.filter(details__to="returned")
             .order_by("-id")

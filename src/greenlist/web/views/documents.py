@@ -189,3 +189,33 @@ def check_uploaded_report(request: HttpRequest) -> HttpResponse:
     except UploadRefused as refusal:
         return render(request, "web/_report_check.html", {"error": str(refusal)})
     return render(request, "web/_report_check.html", {"result": result})
+
+
+@login_required
+@require_POST
+def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant (or its evaluator) uploads the evaluation report or other material."""
+    user = require_roles(request, Role.APPLICANT, Role.EVALUATOR)
+    application = get_application(request, pk)
+    upload = request.FILES.get("file")
+    kind = request.POST.get("kind", Attachment.Kind.EVALUATION_REPORT)
+    if upload is None or kind not in (Attachment.Kind.EVALUATION_REPORT, Attachment.Kind.OTHER):
+        messages.error(request, "请选择文件和材料类型。")
+    else:
+        try:
+            attach(application, kind=kind, name=upload.name or "file", data=upload.read(), actor=user)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"已上传“{upload.name}”。")
+    return redirect("application_detail", pk=pk)
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    application = get_application(request, pk)
+    item = Attachment.objects.filter(pk=attachment_id, application=application).first()
+    if item is None:
+        raise Http404("材料不存在。")
+    with item.file.open("rb") as handle:
+        return download(handle.read(), item.original_name)
