@@ -58,3 +58,12 @@ def test_only_the_province_reaches_the_units_overview(demo, client, username):
 @pytest.mark.parametrize("username", ["province", "applicant", "evaluator"])
 def test_the_unit_page_is_for_cities_and_departments(demo, client, username):
     assert login(client, username).get("/unit/").status_code == 403
+
+
+def test_the_city_dashboard_shows_quota_findings_opinions_and_the_deadline(demo, client):
+    response = login(client, "city_tangshan").get("/")
+    status = response.context["unit_status"]
+    assert status["consulted"] == 2 and status["quota"] == 17
+    assert status["excluded"] > 0 and status["days_left"] >= 0  # the demo reopened submission
+    page = response.content.decode()
+    assert "2 / 3" in page and "距报送截止" in page

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
@@ -19,7 +20,7 @@ from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused, transition
 from greenlist.campaign.models import Application, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES, State
-from greenlist.rules.vocabulary import Category
+from greenlist.rules.vocabulary import Category, Effect
 from greenlist.screening.service import screen_batch
 from greenlist.web import charts
 from greenlist.web.access import get_application
@@ -64,6 +65,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["over_cap"] = [e.evaluator.name for e in result.evaluators if e.projects > e.cap]
         context["submitted"] = UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=False).count()
         context["unit_count"] = len(result.quotas)
+    elif user.role in (Role.CITY, Role.DEPARTMENT) and user.unit is not None:
+        batch = current_batch(request)
+        result = screen_batch(batch, unit_names=[user.unit.name])
+        quota = result.quotas[0]
+        recommended = Application.objects.filter(
+            batch=batch, category="factory", state__in=RECOMMENDED_STATES
+        ).count()
+        due = quota.unit.reopened_until or batch.parameters.deadline
+        context["unit_status"] = {
+            "quota": quota.quota,
+            "recommended": recommended,
+            "percent": min(100, round(100 * recommended / quota.quota)) if quota.quota else 0,
+            "excluded": sum(1 for r in result.applications if not r.eligible),
+            "attention": sum(
+                1 for r in result.applications if r.eligible and r.of(Effect.WARN, Effect.BLOCK)
+            ),
+            "consulted": len(quota.unit.consulted_departments),
+            "due": due,
+            "days_left": (due - timezone.now()).days,
+            "blockers": quota.findings,
+        }
     return render(request, "web/dashboard.html", context)
 
 
