@@ -69,14 +69,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         batch = current_batch(request)
         result = screen_batch(batch, unit_names=[user.unit.name])
         quota = result.quotas[0]
-        recommended = Application.objects.filter(
+        recommended_count = Application.objects.filter(
             batch=batch, category="factory", state__in=RECOMMENDED_STATES
         ).count()
         due = quota.unit.reopened_until or batch.parameters.deadline
         context["unit_status"] = {
             "quota": quota.quota,
-            "recommended": recommended,
-            "percent": min(100, round(100 * recommended / quota.quota)) if quota.quota else 0,
+            "recommended": recommended_count,
+            "percent": min(100, round(100 * recommended_count / quota.quota)) if quota.quota else 0,
             "excluded": sum(1 for r in result.applications if not r.eligible),
             "attention": sum(
                 1 for r in result.applications if r.eligible and r.of(Effect.WARN, Effect.BLOCK)
