@@ -12,8 +12,17 @@ def normalise_name(name: str) -> str:
     """Fold full-width/half-width forms (brackets included) and drop all whitespace.
 
     NFKC maps full-width "（）" to "()" and full-width letters and digits to ASCII, so
-    "河北某某（集团）有限公司 " and "河北某某(集团)有限公司" normalise alike.
+    "河北某某（集团）有限公司 " and "河北某某(集团)有限公司" normalise alike. Folding, upper-casing and
+    dropping spaces can each expose something the others would change again (a combining mark
+    meeting a new base letter, a compatibility character that decomposes into a space), so they
+    repeat until nothing changes: the result is a fixed point, normalising it again is a no-op.
     """
-    folded = unicodedata.normalize("NFKC", name)
-    folded = folded.replace("【", "[").replace("】", "]").replace("〔", "(").replace("〕", ")")
-    return _SPACES.sub("", folded).upper()
+    folded = name
+    for _ in range(5):
+        step = unicodedata.normalize("NFKC", folded).upper()
+        step = step.replace("【", "[").replace("】", "]").replace("〔", "(").replace("〕", ")")
+        step = unicodedata.normalize("NFKC", _SPACES.sub("", step))
+        if step == folded:
+            break
+        folded = step
+    return folded
