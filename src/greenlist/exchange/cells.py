@@ -4,12 +4,14 @@ returns a value or raises :class:`CellError` with a Chinese reason."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
+from operator import mul
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from greenlist.rules.uscc import UsccError, validate_uscc
+from greenlist.rules.uscc import ALPHABET, WEIGHTS, UsccError, validate_uscc
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -19,6 +21,8 @@ class CellError(ValueError):
 
 
 def text(raw: Any) -> str:
+    if raw.__class__ is str:  # nearly every cell; skips the checks below on million-row sheets
+        return raw.strip()
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
@@ -26,9 +30,24 @@ def text(raw: Any) -> str:
     return str(raw).strip()
 
 
+# A code already in normal form (upper case, no spaces, legal characters, digits in positions 3–8):
+# the only shape the fast path in uscc() accepts; everything else goes through validate_uscc.
+_NORMAL_USCC = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}")
+_USCC_VALUE = {char: index for index, char in enumerate(ALPHABET)}
+
+
 def uscc(raw: Any) -> str:
+    value = text(raw)
+    # Fast path for well-formed codes (validate_uscc's check character, computed without its
+    # per-character loop): a negative-record sheet holds millions of them. Anything it does not
+    # accept, validate_uscc decides, with its messages.
+    if (
+        _NORMAL_USCC.fullmatch(value)
+        and value[17] == ALPHABET[-sum(map(mul, map(_USCC_VALUE.__getitem__, value[:17]), WEIGHTS)) % 31]
+    ):
+        return value
     try:
-        return validate_uscc(text(raw))
+        return validate_uscc(value)
     except UsccError as exc:
         raise CellError(str(exc)) from exc
 
@@ -37,11 +56,18 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def date(raw: Any) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    value = text(raw)
+    if raw.__class__ is not str:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+    return _date_text(text(raw))
+
+
+# Dates repeat heavily (a few thousand distinct days in millions of records), so the parsed text
+# is kept; errors are not cached (lru_cache keeps results only) and are raised every time.
+@functools.lru_cache(maxsize=8192)
+def _date_text(value: str) -> dt.date:
     match = _DATE.match(value)
     if not match:
         raise CellError(f"日期“{value}”格式不对，应为日期单元格或 YYYY-MM-DD 文本，如 2023-05-01")
