@@ -419,3 +419,9 @@ def test_import_then_screen_from_the_command_line(tmp_path, codes, db, django_db
         text=True,
     )
     assert bad.returncode != 0 and "推荐单位“北京市”不存在" in bad.stderr
+
+
+def test_an_applicant_registered_outside_the_province_is_refused(tmp_path, batch):
+    path = write_xlsx(tmp_path / "b.xlsx", {"申报": [application_row(new_uscc("110108"), "北京某公司")]})
+    report = import_workbook(path, batch=batch)
+    assert [(e.column, "不属于本省" in e.reason) for e in report.errors] == [("统一社会信用代码", True)]

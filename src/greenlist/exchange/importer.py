@@ -31,6 +31,7 @@ from greenlist.registry.models import (
     ProvincialListEntry,
     RecommendingUnit,
 )
+from greenlist.registry.sync import load_province
 from greenlist.rules.names import normalise_name
 from greenlist.scoping import unscoped
 
@@ -80,6 +81,7 @@ class _Context:
     units: dict[str, RecommendingUnit]
     evaluators: dict[str, int]  # uscc → id (existing plus this file's)
     report: ImportReport
+    region_prefix: str = ""  # the province's division-code prefix (applicants are local firms)
     seen: dict[str, dict[Any, int]] = field(default_factory=dict)  # sheet → key → first row
 
     def unit(self, name: str) -> RecommendingUnit | None:
@@ -110,6 +112,7 @@ def import_workbook(
             units={u.name: u for u in RecommendingUnit.objects.all()},
             evaluators=dict(Evaluator.objects.values_list("uscc", "id")),
             report=report,
+            region_prefix=str(load_province().get("region_prefix", "")),
         )
         try:
             with transaction.atomic():
@@ -187,6 +190,20 @@ def _key(sheet: Sheet, row: dict[str, Any]) -> Any:
 
 def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _Context) -> list[RowError]:
     errors = []
+    if (
+        sheet is APPLICATIONS
+        and context.region_prefix
+        and not row["uscc"][2:8].startswith(context.region_prefix)
+    ):
+        errors.append(
+            RowError(
+                sheet.name,
+                number,
+                "统一社会信用代码",
+                f"登记管理机关行政区划码“{row['uscc'][2:8]}”不属于本省（应以“{context.region_prefix}”开头）："
+                "申报单位须为本省企业或园区",
+            )
+        )
     if "unit" in row:
         unit = context.unit(row["unit"])
         if unit is None:
