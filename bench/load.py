@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DB = "greenlist_load"
 PASSWORD = "greenlist-demo"
+RAMP_UP = 20.0  # seconds over which the users log in
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -59,15 +60,22 @@ class User:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException) as exc:
-            self.errors.append(f"{kind} {path}: {exc!r}")
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            return 0, ""
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                # A kept-alive connection the server closed while idle fails before any response;
+                # browsers then resend once on a new connection, and so does this client.
+                idle_close = isinstance(exc, (ConnectionResetError, http.client.RemoteDisconnected))
+                if attempt == 1 and idle_close:
+                    continue
+                self.errors.append(f"{kind} {path}: {exc!r}")
+                return 0, ""
         self.timings[kind].append(time.perf_counter() - started)
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -101,17 +109,21 @@ class User:
         return status
 
 
+def think() -> None:
+    """A person reads the page before the next click (deadline day, but people, not scripts)."""
+    time.sleep(random.uniform(1.0, 4.0))
+
+
 def city_session(user: User, deadline: float, saves: list[int]) -> None:
     if not user.login():
         user.errors.append(f"login failed for {user.username}")
         return
     department = ["ecology_environment", "emergency_management", "market_regulation"]
+    pages = ["/", "/applications/", "/unit/", "/screening/", "/ranking/"]
     while time.monotonic() < deadline:
         user.request("healthz", "GET", "/healthz")
-        user.request("page", "GET", "/")
-        user.request("page", "GET", "/applications/")
-        user.request("page", "GET", "/unit/")
-        user.request("healthz", "GET", "/healthz")
+        user.request("page", "GET", random.choice(pages))
+        think()
         status = user.csrf_post(
             "save",
             "/unit/",
@@ -124,8 +136,7 @@ def city_session(user: User, deadline: float, saves: list[int]) -> None:
         )
         if status == 302:
             saves.append(1)
-        user.request("page", "GET", "/screening/")
-        time.sleep(random.uniform(0.5, 2.0))
+        think()
 
 
 def main() -> int:
@@ -162,6 +173,8 @@ def main() -> int:
             "4",
             "--timeout",
             "120",
+            "--keep-alive",
+            "75",  # browsers keep connections open between clicks
             "--log-level",
             "warning",
         ],
@@ -201,7 +214,7 @@ def main() -> int:
             thread = threading.Thread(target=city_session, args=(user, deadline, saves), daemon=True)
             threads.append(thread)
             thread.start()
-            time.sleep(0.01)
+            time.sleep(RAMP_UP / args.users)  # people arrive over the first seconds, not all at once
         for thread in threads:
             thread.join(args.seconds + 120)
     finally:
