@@ -94,8 +94,11 @@ def peak_rss() -> int:
     return _proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+# greenlist's Django modules are imported inside the functions below: the database URL is known
+# only once the arguments are parsed, and django.setup() has to come after it.
+
 # --------------------------------------------------------------------------------------------
-# Generated data (no Django needed)
+# Generated data
 # --------------------------------------------------------------------------------------------
 
 
@@ -110,26 +113,32 @@ class Writable(Protocol):
 
 @dataclass
 class RecordWriter:
-    """Writes generated records as the importer's CSV and/or COPY text lines, keeping keys unique."""
+    """Writes generated records as the importer's CSV rows and/or the table's COPY text lines
+    (with the name_normalised and key the importer would compute). Callers keep keys unique."""
 
     csv_out: Any = None  # csv.writer
     copy_out: Writable | None = None
     count: int = 0
+    normalise: Callable[[str], str] = field(init=False)
+    make_key: Callable[[str, str, str, object], str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        from greenlist.registry.models import NegativeRecord
+        from greenlist.rules.names import normalise_name
+
+        self.normalise, self.make_key = normalise_name, NegativeRecord.make_key
 
     def add(
         self, uscc: str, name: str, label: str, start: dt.date, end: dt.date | None, source: str, note: str
     ) -> None:
-        from greenlist.registry.models import NegativeRecord
-        from greenlist.rules.names import normalise_name
-
         if self.csv_out is not None:
             self.csv_out.writerow(
                 [uscc, name, label, start.isoformat(), end.isoformat() if end else "", source, note]
             )
         if self.copy_out is not None:
             code = CODES[label]
-            normalised = normalise_name(name)
-            key = NegativeRecord.make_key(uscc, normalised, code, start)
+            normalised = self.normalise(name)
+            key = self.make_key(uscc, normalised, code, start)
             fields = (uscc, name, normalised, code, start, end, source, note, key)
             self.copy_out.write("\t".join(map(_copy_text, fields)) + "\n")
         self.count += 1
@@ -264,6 +273,8 @@ class Indexes:
 
 
 def drop_secondary_indexes() -> Indexes:
+    """Drop them before loading the screening set: building each once afterwards is several
+    times faster than maintaining seven indexes row by row, and that load is not what is timed."""
     table = _records_table()
     saved = Indexes(
         constraints=[
@@ -560,7 +571,7 @@ def load_screening_records(
     chosen = rng.sample(list(applicants), k=max(1, round(len(applicants) * args.hit_share)))
 
     def lines(copy: Any) -> None:
-        class Sink:
+        class Sink:  # one COPY write per 20,000 lines: a write per line would dominate the load
             def __init__(self) -> None:
                 self.parts: list[str] = []
 

@@ -56,3 +56,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         [sys.executable, "-m", "greenlist", "check"], env=env, capture_output=True, text=True, cwd=tmp_path
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_nul_characters_in_parameters_are_refused_not_crashed_on(personas):
+    client = personas.client(personas.province)
+    assert client.get("/screening/", {"unit": "石家庄\x00市"}).status_code == 400
+    assert client.get("/api/quotas?batch=20%0024").status_code == 400
+    assert client.post("/units/shijiazhuang/", {"action": "quota", "reason": "x\x00"}).status_code == 400
+    assert client.get("/screening/").status_code == 200

@@ -7,9 +7,10 @@ transaction (``ON COMMIT DROP``), then moved into ``registry_negativerecord`` wi
 ``INSERT … SELECT … ON CONFLICT (key) DO UPDATE``. Everything runs in the importer's transaction,
 so a bad row later in the file still rolls every chunk back. SQLite keeps the ``bulk_create`` path.
 
-Per-chunk upserts were measured against one upsert at the end of the sheet (1,000,000 rows,
-seven indexes): chunks of 20,000 rows cost the same as a single statement, chunks of 2,000 about
-15% more (docs/benchmarks.md).
+Per-chunk upserts were measured against one upsert at the end of the sheet (1,000,000 rows into
+the table's seven indexes): chunks of 20,000 rows are within run-to-run noise of the single
+statement, chunks of 2,000 some 10–20% slower, so the importer hands this sheet over in chunks of
+:data:`CHUNK` rows (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -83,8 +84,8 @@ def upsert_records(rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
     (key,) = quoted_columns(["key"])
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in quoted_columns(UPDATED))
     with connection.cursor() as cursor:
-        # IF NOT EXISTS: a second import inside the same outer transaction (a savepoint, as in
-        # tests) finds the first one's table still there; it is emptied before every chunk.
+        # The first chunk creates the table; later chunks, and a second import inside the same
+        # outer transaction (a savepoint, as in tests), find it there. Emptied for every chunk.
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"

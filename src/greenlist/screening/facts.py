@@ -189,6 +189,7 @@ def _postgres_records(column: str, keys: list[str], *, without_uscc: bool) -> li
     blank = f" AND r.{quote('uscc')} = ''" if without_uscc else ""
     array, param = _text_array(keys)
     with transaction.atomic(), connection.cursor() as cursor:
+        # LOCAL: ends with this transaction (with the caller's, when screening runs inside one).
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"SELECT {selected} FROM unnest({array}) AS k(key) CROSS JOIN LATERAL"
