@@ -73,6 +73,21 @@ def _unit_or_org_scope(scope: Scope) -> Q | None:
     return None
 
 
+# Facts only a park (rules P1/P2) or a supply-chain enterprise (S2) has; forms, imports and the
+# screening facts all name them through these.
+PARK_FIELDS = (
+    "park_level",
+    "industrial_share",
+    "manufacturing_and_energy",
+    "legal_boundary",
+    "management_body",
+    "low_carbon_pilot",
+    "high_tech_zone",
+    "green_factories_inside",
+)
+SUPPLY_CHAIN_FIELDS = ("green_factory_suppliers", "producer_responsibility_pilot")
+
+
 class Application(models.Model):
     """One organisation's application in one category of one batch."""
 

@@ -12,6 +12,8 @@ from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from greenlist.campaign.models import (
+    PARK_FIELDS,
+    SUPPLY_CHAIN_FIELDS,
     Application,
     Attachment,
     Batch,
@@ -134,16 +136,8 @@ APPLICATION_COLUMNS = (
     "evaluation_standard",
     "product",
     "unit_energy",
-    "park_level",
-    "industrial_share",
-    "manufacturing_and_energy",
-    "legal_boundary",
-    "management_body",
-    "low_carbon_pilot",
-    "high_tech_zone",
-    "green_factories_inside",
-    "green_factory_suppliers",
-    "producer_responsibility_pilot",
+    *PARK_FIELDS,
+    *SUPPLY_CHAIN_FIELDS,
 )
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from greenlist.accounts.models import User
-from greenlist.campaign.models import Application
+from greenlist.campaign.models import PARK_FIELDS, SUPPLY_CHAIN_FIELDS, Application
 from greenlist.registry.models import Evaluator, Organisation, RecommendingUnit
 from greenlist.rules.names import normalise_name
 from greenlist.rules.uscc import UsccError, validate_uscc
@@ -89,16 +89,8 @@ class ApplicationForm(forms.ModelForm):
             "score",
             "product",
             "unit_energy",
-            "park_level",
-            "industrial_share",
-            "manufacturing_and_energy",
-            "legal_boundary",
-            "management_body",
-            "low_carbon_pilot",
-            "high_tech_zone",
-            "green_factories_inside",
-            "green_factory_suppliers",
-            "producer_responsibility_pilot",
+            *PARK_FIELDS,
+            *SUPPLY_CHAIN_FIELDS,
         ]
         widgets = {
             "manufacturing_and_energy": forms.NullBooleanSelect,
@@ -111,17 +103,8 @@ class ApplicationForm(forms.ModelForm):
             "industrial_share": "工业增加值占园区增加值的比例，须超过50%（规则 P1）。",
         }
 
-    PARK_ONLY = (
-        "park_level",
-        "industrial_share",
-        "manufacturing_and_energy",
-        "legal_boundary",
-        "management_body",
-        "low_carbon_pilot",
-        "high_tech_zone",
-        "green_factories_inside",
-    )
-    SUPPLY_CHAIN_ONLY = ("green_factory_suppliers", "producer_responsibility_pilot")
+    PARK_ONLY = PARK_FIELDS
+    SUPPLY_CHAIN_ONLY = SUPPLY_CHAIN_FIELDS
     FACTORY_ONLY = ("product", "unit_energy")
 
     def __init__(self, *args: Any, category: str, **kwargs: Any) -> None:
