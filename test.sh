@@ -20,8 +20,15 @@ done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> 安装系统软件包：${need[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
-      || skipped+=("系统软件包安装失败：${need[*]}（浏览器与版式测试将跳过）")
+    # Another process (unattended upgrades, a second session) may hold the dpkg lock: wait for it,
+    # and try the install twice before giving up.
+    install() {
+      apt-get -o DPkg::Lock::Timeout=300 update -qq \
+        && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+          --no-install-recommends "${need[@]}" >/dev/null
+    }
+    install || { echo "==> 安装失败，30 秒后重试一次"; sleep 30; install; } \
+      || echo "!!! 系统软件包安装失败：${need[*]}" >&2
   else
     skipped+=("缺少系统软件包且无法安装：${need[*]}（浏览器与版式测试将跳过）")
   fi

@@ -180,12 +180,11 @@ def test_reimporting_updates_by_uscc_instead_of_duplicating(tmp_path, batch, cod
     before = counts()
     report = import_workbook(path, batch=batch)
     assert report.ok
-    assert (report.counts["申报"]["created"], report.counts["申报"]["updated"]) == (0, 3)
+    # Identical rows change nothing and are counted as unchanged; only the import is audited.
+    assert dict(report.counts["申报"]) == {"created": 0, "updated": 0, "unchanged": 3}
     assert (report.counts["负面记录"]["created"], report.counts["负面记录"]["updated"]) == (0, 2)
     after = counts()
-    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {
-        "audit": 4
-    }  # 3 updates + import
+    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {"audit": 1}
 
 
 def test_one_bad_row_changes_nothing_and_every_bad_row_is_listed(tmp_path, batch, codes):
@@ -421,7 +420,13 @@ def test_import_then_screen_from_the_command_line(tmp_path, codes, db, django_db
     assert bad.returncode != 0 and "推荐单位“北京市”不存在" in bad.stderr
 
 
-def test_an_applicant_registered_outside_the_province_is_refused(tmp_path, batch):
-    path = write_xlsx(tmp_path / "b.xlsx", {"申报": [application_row(new_uscc("110108"), "北京某公司")]})
+def test_an_applicant_registered_outside_the_province_is_imported_with_a_note(tmp_path, batch):
+    uscc = new_uscc("110108")
+    path = write_xlsx(tmp_path / "b.xlsx", {"申报": [application_row(uscc, "北京迁入某公司")]})
     report = import_workbook(path, batch=batch)
-    assert [(e.column, "不属于本省" in e.reason) for e in report.errors] == [("统一社会信用代码", True)]
+    assert report.ok, report.errors
+    assert [(n.row, n.column, "外省迁入" in n.reason) for n in report.notes] == [
+        (2, "统一社会信用代码", True)
+    ]
+    with unscoped():
+        assert Organisation.objects.get(uscc=uscc).unit.name == "石家庄市"

@@ -55,6 +55,10 @@ _BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
 
 # States in which the applicant may still edit its application.
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+# States in which an import (the unit's own, or the province's) may still change an application's
+# data: before the city has decided. Later, a change means undoing a decision, which has its own
+# transition with a reason.
+IMPORT_EDITABLE_STATES = frozenset({State.DRAFT, State.SUBMITTED, State.RETURNED, State.CITY_REVIEW})
 # States that count as the unit's recommendation (rule Q1 counts these).
 RECOMMENDED_STATES = frozenset(
     {State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED, State.PROVINCE_NOT_RECOMMENDED}

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from greenlist.audit.log import record, record_many
 from greenlist.audit.models import Action
 from greenlist.campaign.models import Application, Batch
-from greenlist.campaign.workflow import State
+from greenlist.campaign.workflow import IMPORT_EDITABLE_STATES, State
 from greenlist.exchange import bulk
 from greenlist.exchange.reader import RowError, SheetSource, WorkbookError, header_errors, open_sources, parse
 from greenlist.exchange.sheets import APPLICATIONS, NEGATIVE_RECORDS, Sheet
@@ -33,6 +34,7 @@ from greenlist.registry.models import (
 )
 from greenlist.registry.sync import load_province
 from greenlist.rules.names import normalise_name
+from greenlist.rules.vocabulary import Method
 from greenlist.scoping import unscoped
 
 CHUNK = 2000
@@ -51,6 +53,8 @@ class ImportReport:
     error_count: int = 0
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     name_matches: list[dict[str, str]] = field(default_factory=list)
+    # Facts worth a look that are not errors (e.g. a firm registered in another province).
+    notes: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -70,6 +74,7 @@ class ImportReport:
             "errors": [e.as_dict() for e in self.errors],
             "counts": {sheet: dict(counter) for sheet, counter in self.counts.items()},
             "name_matches": self.name_matches,
+            "notes": [n.as_dict() for n in self.notes[:MAX_REPORTED_ERRORS]],
         }
 
 
@@ -83,6 +88,10 @@ class _Context:
     report: ImportReport
     region_prefix: str = ""  # the province's division-code prefix (applicants are local firms)
     seen: dict[str, dict[Any, int]] = field(default_factory=dict)  # sheet → key → first row
+    # V3 at write time: evaluator id → the (uscc, category) of its submitted projects, as the
+    # database holds them plus this file's rows so far; and which evaluator this file gave a project.
+    evaluator_loads: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
+    assigned: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
     def unit(self, name: str) -> RecommendingUnit | None:
         return self.units.get(name) or self.units.get(f"{name}市")
@@ -120,7 +129,7 @@ def import_workbook(
                     _import_sheet(source, context, progress)
                 if not report.ok:
                     raise _Rollback
-                report.name_matches = _name_matches()
+                report.name_matches = _name_matches(only_unit)
                 record(
                     actor=actor,
                     action=Action.REGISTRY_IMPORT,
@@ -151,21 +160,31 @@ def _import_sheet(source: SheetSource, context: _Context, progress: Progress | N
     size = bulk.CHUNK if sheet is NEGATIVE_RECORDS and bulk.available() else CHUNK
     chunk: list[tuple[int, dict[str, Any]]] = []
     done = 0
+    checker = CHECKERS.get(sheet.name)
+
+    def flush(rows: list[tuple[int, dict[str, Any]]]) -> None:
+        # Checks that need the database run on every chunk, so every bad row is reported even
+        # after the first error; writing stops at the first one (the whole import rolls back).
+        if checker is not None:
+            report.add_errors(checker(rows, context))
+        if report.ok:
+            writer(rows, context)
+
     for number, row, errors in parse(source):
         done += 1
         if row is not None:
             errors = _check_references(sheet, number, row, context)
         if errors:
             report.add_errors(errors)
-        elif report.ok:
+        elif report.ok or checker is not None:
             chunk.append((number, row))  # type: ignore[arg-type]
             if len(chunk) >= size:
-                writer(chunk, context)
+                flush(chunk)
                 chunk = []
         if progress and done % CHUNK == 0:
             progress(sheet.name, done, source.total)
-    if chunk and report.ok:
-        writer(chunk, context)
+    if chunk:
+        flush(chunk)
     if progress:
         progress(sheet.name, done, source.total)
 
@@ -195,13 +214,14 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
         and context.region_prefix
         and not row["uscc"][2:8].startswith(context.region_prefix)
     ):
-        errors.append(
+        # A uscc never changes when a firm moves, so a code issued elsewhere is no reason to refuse.
+        context.report.notes.append(
             RowError(
                 sheet.name,
                 number,
                 "统一社会信用代码",
-                f"登记管理机关行政区划码“{row['uscc'][2:8]}”不属于本省（应以“{context.region_prefix}”开头）："
-                "申报单位须为本省企业或园区",
+                f"登记管理机关行政区划码“{row['uscc'][2:8]}”不属于本省：该单位可能由外省迁入，"
+                "已照常导入，请核实其注册地与生产经营地",
             )
         )
     if "unit" in row:
@@ -393,33 +413,152 @@ APPLICATION_FIELDS = (
 )
 
 
+def _check_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> list[RowError]:
+    """Authority and limits for 申报 rows, as the web's write path applies them: a unit imports
+    only its own applicants; a decided application is not changed by import; V3 holds at write time."""
+    errors: list[RowError] = []
+    organisations = {o.uscc: o for o in Organisation.unscoped.filter(uscc__in=[r["uscc"] for _, r in chunk])}
+    existing = {
+        (a.organisation.uscc, a.category): a
+        for a in Application.unscoped.filter(
+            batch=context.batch, organisation__in=organisations.values()
+        ).select_related("organisation")
+    }
+    for number, row in chunk:
+        organisation = organisations.get(row["uscc"])
+        if (
+            context.only_unit is not None
+            and organisation is not None
+            and organisation.unit_id != context.only_unit.pk
+        ):
+            errors.append(
+                RowError(
+                    "申报",
+                    number,
+                    "统一社会信用代码",
+                    f"该统一社会信用代码已登记为其他推荐单位的申报单位，{context.only_unit.name}不能导入或修改其申报；"
+                    "如该单位已迁入本地区，请联系省厅调整其推荐单位",
+                )
+            )
+            continue
+        key = (row["uscc"], row["category"])
+        application = existing.get(key)
+        if application is not None and application.state not in IMPORT_EDITABLE_STATES:
+            errors.append(
+                RowError(
+                    "申报",
+                    number,
+                    "",
+                    f"该申报当前状态为“{State(application.state).label}”，推荐单位已作出决定，不能通过导入修改；"
+                    "如需修改，请先在系统中撤回该决定",
+                )
+            )
+            continue
+        refusal = _count_evaluator_project(row, application, context)
+        if refusal:
+            errors.append(RowError("申报", number, "第三方机构统一社会信用代码", refusal))
+    return errors
+
+
+def _count_evaluator_project(
+    row: dict[str, Any], application: Application | None, context: _Context
+) -> str | None:
+    """V3 for an imported project: count it against its evaluator (locked, as the web guard does)
+    when it is submitted; the project that would exceed the cap is refused."""
+    key = (row["uscc"], row["category"])
+    submitted = bool(row["submitted_at"] or (application is not None and application.submitted_at))
+    evaluator_id = (
+        context.evaluators.get(row["evaluator_uscc"])
+        if row["method"] == Method.THIRD_PARTY and row["evaluator_uscc"] and submitted
+        else None
+    )
+    for other, load in context.evaluator_loads.items():
+        if other != evaluator_id:
+            load.discard(key)
+    context.assigned[key] = evaluator_id
+    if not evaluator_id:
+        return None
+    load = context.evaluator_loads.get(evaluator_id)
+    if load is None:
+        evaluator = Evaluator.objects.select_for_update().get(pk=evaluator_id)
+        load = {
+            k
+            for k in Application.unscoped.filter(
+                batch=context.batch,
+                evaluator=evaluator,
+                method=Method.THIRD_PARTY,
+                submitted_at__isnull=False,
+            ).values_list("organisation__uscc", "category")
+            if context.assigned.get(k, evaluator_id) == evaluator_id
+        }
+        context.evaluator_loads[evaluator_id] = load
+    if key in load:
+        return None
+    cap = context.batch.parameters.evaluator_cap
+    if len(load) >= cap:
+        return (
+            f"[V3] 第三方评价机构 {row['evaluator_uscc']} 本批次已有{len(load)}项已提交的评价项目，"
+            f"同一法人总计不得超过{cap}项，本项目不予受理；请改为自评价或委托其他机构"
+        )
+    load.add(key)
+    return None
+
+
+def _changes(obj: models.Model, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set ``values`` on ``obj``; return the changed fields with their old and new values."""
+    diff = {}
+    for name, value in values.items():
+        old = getattr(obj, name)
+        if old != value:
+            diff[name] = {"from": old, "to": value}
+            setattr(obj, name, value)
+    return diff
+
+
+def _write_organisations(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> dict[str, int]:
+    """Create new applicants and update known ones (their changes audited, old and new values);
+    return uscc → organisation id."""
+    rows = {r["uscc"]: r for _, r in chunk}
+    known = {o.uscc: o for o in Organisation.unscoped.filter(uscc__in=list(rows)).select_related("unit")}
+    new, changed, diffs = [], [], {}
+    for uscc, r in rows.items():
+        values = {
+            "name": r["name"],
+            "name_normalised": normalise_name(r["name"]),
+            "unit": context.unit(r["unit"]),
+            "industry": r["industry"],
+        }
+        organisation = known.get(uscc)
+        if organisation is None:
+            new.append(Organisation(uscc=uscc, **values))
+            continue
+        diff = _changes(organisation, values)
+        diff.pop("name_normalised", None)
+        if diff:
+            changed.append(organisation)
+            diffs[organisation.pk] = diff
+    Organisation.unscoped.bulk_create(new)
+    if changed:
+        Organisation.unscoped.bulk_update(changed, ["name", "name_normalised", "unit", "industry"])
+        record_many(
+            actor=context.actor,
+            action=Action.REGISTRY_RECORD_CHANGED,
+            objects=changed,
+            details=lambda o: {"source": "workbook", "changes": diffs[o.pk]},
+        )
+    return dict(Organisation.unscoped.filter(uscc__in=list(rows)).values_list("uscc", "id"))
+
+
 def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
     counter = context.report.counts["申报"]
-    organisations = [
-        Organisation(
-            uscc=r["uscc"],
-            name=r["name"],
-            name_normalised=normalise_name(r["name"]),
-            unit=context.unit(r["unit"]),
-            industry=r["industry"],
-        )
-        for _, r in chunk
-    ]
-    by_uscc = {o.uscc: o for o in organisations}
-    Organisation.unscoped.bulk_create(
-        list(by_uscc.values()),
-        update_conflicts=True,
-        unique_fields=["uscc"],
-        update_fields=["name", "name_normalised", "unit", "industry"],
-    )
-    org_ids = dict(Organisation.unscoped.filter(uscc__in=list(by_uscc)).values_list("uscc", "id"))
+    org_ids = _write_organisations(chunk, context)
     existing = {
         (a.organisation_id, a.category): a
         for a in Application.unscoped.filter(
             batch=context.batch, organisation_id__in=org_ids.values()
         ).select_related("organisation", "unit")
     }
-    created, changed = [], []
+    created, changed, diffs = [], [], {}
     for _, r in chunk:
         org_id = org_ids[r["uscc"]]
         values = {name: r[name] for name in APPLICATION_FIELDS}
@@ -441,20 +580,24 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
                     **values,
                 )
             )
-        else:
-            for name, value in values.items():
-                setattr(application, name, value)
-            if r["submitted_at"]:
-                application.submitted_at = r["submitted_at"]
+            continue
+        if r["submitted_at"]:
+            values["submitted_at"] = r["submitted_at"]
+        values["unit"] = context.unit(r["unit"])  # only the province's import can move a firm
+        diff = _changes(application, values)
+        if diff:
             application.version += 1
+            application.updated_at = timezone.now()  # bulk_update does not apply auto_now
             changed.append(application)
+            diffs[application.pk] = diff
     Application.unscoped.bulk_create(created)
     if changed:
         Application.unscoped.bulk_update(
-            changed, [*APPLICATION_FIELDS, "evaluator_id", "submitted_at", "version"]
+            changed, [*APPLICATION_FIELDS, "evaluator_id", "unit", "submitted_at", "version", "updated_at"]
         )
     counter["created"] += len(created)
     counter["updated"] += len(changed)
+    counter["unchanged"] += len(chunk) - len(created) - len(changed)
     fresh = Application.unscoped.filter(
         batch=context.batch, organisation_id__in=[a.organisation_id for a in created]
     ).select_related("organisation", "unit")
@@ -470,7 +613,7 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
             actor=context.actor,
             action=Action.APPLICATION_UPDATED,
             objects=changed,
-            details=lambda a: {"source": "workbook", "version": a.version},
+            details=lambda a: {"source": "workbook", "version": a.version, "changes": diffs[a.pk]},
         )
 
 
@@ -482,13 +625,19 @@ WRITERS: dict[str, Callable[[list[tuple[int, dict[str, Any]]], _Context], None]]
     "负面记录": _write_records,
     "申报": _write_applications,
 }
+CHECKERS: dict[str, Callable[[list[tuple[int, dict[str, Any]]], _Context], list[RowError]]] = {
+    "申报": _check_applications,
+}
 
 
-def _name_matches(limit: int = 200) -> list[dict[str, str]]:
-    """Negative records without uscc that match an organisation by normalised name."""
+def _name_matches(unit: RecommendingUnit | None, limit: int = 200) -> list[dict[str, str]]:
+    """Negative records without uscc that match an organisation by normalised name; for a unit's
+    import, only its own applicants (the report is shown to that unit)."""
     organisations = Organisation.unscoped.filter(
         name_normalised__in=NegativeRecord.unscoped.filter(uscc="").values("name_normalised")
     )
+    if unit is not None:
+        organisations = organisations.filter(unit=unit)
     by_name = {o.name_normalised: o for o in organisations}
     matches = []
     for r in NegativeRecord.unscoped.filter(uscc="", name_normalised__in=list(by_name))[:limit]:
