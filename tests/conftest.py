@@ -30,6 +30,7 @@ def _fast_passwords(settings: Any) -> None:
     settings.AXES_ENABLED = False
     # Background jobs run inside the request in tests (a detached process cannot see the test database).
     settings.GREENLIST_JOBS_INLINE = True
+    settings.GREENLIST_SCREENING_ON_READ = True
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "greenlist.accounts",
     "greenlist.registry",
     "greenlist.campaign",
+    "greenlist.screening",
     "greenlist.audit",
     "greenlist.web",
     "greenlist.ops",
@@ -174,6 +175,9 @@ GREENLIST_DATA_DIR = Path(os.environ.get("GREENLIST_DATA_DIR", PACKAGE_DIR / "da
 GREENLIST_DEFAULT_BATCH = os.environ.get("GREENLIST_BATCH", "2024")
 # Background jobs run in a detached `greenlist run-job` process; tests run them inline.
 GREENLIST_JOBS_INLINE = env_bool("GREENLIST_JOBS_INLINE", False)
+# Readers bring stale screening verdicts up to date themselves (tests, one-process tools);
+# otherwise the worker does and pages say 正在更新 meanwhile.
+GREENLIST_SCREENING_ON_READ = env_bool("GREENLIST_SCREENING_ON_READ", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenlist@localhost")

@@ -11,6 +11,7 @@ class FindingOut(Schema):
     clause: str
     message: str
     effect: str
+    ruling: str = ""  # "confirmed" / "dismissed" when a person has ruled on the finding
 
 
 class ApplicationOut(Schema):
@@ -29,6 +30,9 @@ class ApplicationOut(Schema):
 class ApplicationDetailOut(ApplicationOut):
     eligible: bool
     findings: list[FindingOut]
+    screened_at: dt.datetime | None  # when the stored verdict was reached
+    data_version: int  # the batch's data version that verdict's run screened
+    stale: bool  # newer data is waiting to be screened (正在更新)
 
 
 class QuotaOut(Schema):

@@ -24,7 +24,8 @@ from greenlist.api.schemas import (
 from greenlist.campaign.models import Application, Batch
 from greenlist.exchange.importer import import_workbook
 from greenlist.rules.findings import Finding
-from greenlist.screening.service import screen_batch
+from greenlist.screening import verdicts
+from greenlist.screening.models import Verdict
 
 api = NinjaAPI(
     title="greenlist API",
@@ -59,7 +60,7 @@ def _batch(code: str | None) -> Batch:
 
 
 def _finding(f: Finding) -> dict[str, str]:
-    return {**f.as_contract(), "effect": str(f.effect)}
+    return {**f.as_contract(), "effect": str(f.effect), "ruling": f.ruling}
 
 
 def _application(a: Application) -> dict[str, Any]:
@@ -113,17 +114,26 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
         )
     except Application.DoesNotExist:
         return Status(404, {"detail": "申报不存在或您无权查看。"})
-    result = screen_batch(a.batch, unit_names=[a.unit.name]).by_key()[str(a.pk)]
+    stored = verdicts.stored(a.batch, ids=[a.pk])
+    result = stored.result.by_key()[str(a.pk)]
+    verdict = Verdict.objects.select_related("run").get(application=a)
     return Status(
         200,
-        {**_application(a), "eligible": result.eligible, "findings": [_finding(f) for f in result.findings]},
+        {
+            **_application(a),
+            "eligible": result.eligible,
+            "findings": [_finding(f) for f in result.findings],
+            "screened_at": verdict.screened_at,
+            "data_version": verdict.run.data_version,
+            "stale": stored.stale,
+        },
     )
 
 
 @api.get("/quotas", response=list[QuotaOut], summary="推荐名额（Q1）与报送前须处理事项")
 def quotas(request: HttpRequest, batch: str | None = None) -> Any:
     user = _require(request, Role.CITY, Role.DEPARTMENT, Role.PROVINCE)
-    result = screen_batch(_batch(batch), unit_names=_visible_units(user))
+    result = verdicts.stored(_batch(batch), unit_names=_visible_units(user)).result
     return [
         {
             "unit": q.unit.name,
@@ -139,7 +149,7 @@ def quotas(request: HttpRequest, batch: str | None = None) -> Any:
 @api.get("/evaluators", response=list[EvaluatorOut], summary="第三方评价机构项目数（全省合计）与可否采信")
 def evaluators(request: HttpRequest, batch: str | None = None) -> Any:
     _require(request, Role.CITY, Role.PROVINCE)
-    result = screen_batch(_batch(batch), unit_names=[])
+    result = verdicts.stored(_batch(batch), unit_names=[]).result
     return [
         {
             "uscc": e.evaluator.uscc,

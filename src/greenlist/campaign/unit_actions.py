@@ -108,9 +108,9 @@ def submission_blockers(
 ) -> list[Finding]:
     """Everything that blocks the unit's submission now: Q1, C1, D1 on the unit, and R1 on its
     recommended applications."""
-    from greenlist.screening.service import screen_batch
+    from greenlist.screening import verdicts
 
-    result = screen_batch(batch, unit_names=[unit.name], now=now)
+    result = verdicts.stored(batch, unit_names=[unit.name], now=now).result
     blockers = [f for q in result.quotas for f in q.findings]
     recommended = set(
         Application.unscoped.filter(batch=batch, unit=unit, state=State.CITY_RECOMMENDED).values_list(

@@ -30,6 +30,7 @@ from greenlist.registry.models import (
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Department
 from greenlist.scoping import unscoped
+from greenlist.screening import versions
 
 PASSWORD = "greenlist-demo"
 
@@ -64,6 +65,7 @@ def load_demo() -> dict[str, int]:
         _load_users(data, units)
         _load_unit_work(batch, units, province)
         if created:
+            versions.changed(full=True)  # loaded in bulk: no signals reached screening
             record(
                 actor=None,
                 action=Action.DEMO_LOADED,
@@ -195,12 +197,12 @@ def _load_applications(
 
 def _recommend_shijiazhuang(batch: Batch, unit: RecommendingUnit) -> None:
     """石家庄市 has a complete recommended list: the best-scored clean applications per category."""
-    from greenlist.screening.service import screen_batch
+    from greenlist.screening import verdicts
 
     city = User.objects.get(username="city_shijiazhuang")
     if Application.objects.filter(unit=unit, state=State.CITY_RECOMMENDED).exists():
         return
-    result = screen_batch(batch, unit_names=[unit.name])
+    result = verdicts.stored(batch, unit_names=[unit.name]).result
     eligible = {item.key for item in result.applications if item.eligible}
     quota = next(q.quota for q in result.quotas if q.unit.name == unit.name)
     limits = {"factory": quota, "park": 2, "supply_chain": 2}

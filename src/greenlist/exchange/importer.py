@@ -36,6 +36,7 @@ from greenlist.registry.sync import load_province
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Method
 from greenlist.scoping import unscoped
+from greenlist.screening import versions
 
 CHUNK = 2000
 MAX_REPORTED_ERRORS = 1000
@@ -130,6 +131,7 @@ def import_workbook(
                 if not report.ok:
                     raise _Rollback
                 report.name_matches = _name_matches(only_unit)
+                versions.changed(full=True)  # bulk writes send no signals: screen everything anew
                 record(
                     actor=actor,
                     action=Action.REGISTRY_IMPORT,
@@ -472,13 +474,13 @@ def _count_evaluator_project(
         if row["method"] == Method.THIRD_PARTY and row["evaluator_uscc"] and submitted
         else None
     )
-    for other, load in context.evaluator_loads.items():
+    for other, others in context.evaluator_loads.items():
         if other != evaluator_id:
-            load.discard(key)
+            others.discard(key)
     context.assigned[key] = evaluator_id
     if not evaluator_id:
         return None
-    load = context.evaluator_loads.get(evaluator_id)
+    load: set[tuple[str, str]] | None = context.evaluator_loads.get(evaluator_id)
     if load is None:
         evaluator = Evaluator.objects.select_for_update().get(pk=evaluator_id)
         load = {

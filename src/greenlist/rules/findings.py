@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +20,36 @@ class Finding:
     message: str  # Chinese, names the evidence (record, date, count)
     effect: Effect
     evidence: dict[str, Any] = field(default_factory=dict)
+    # A person's ruling on a finding that rests on a judgement (a name-only match, a disputed
+    # record): "confirmed" or "dismissed", with its reason. A dismissed exclusion no longer excludes.
+    ruling: str = ""
+    ruling_note: str = ""
+
+    @property
+    def dismissed(self) -> bool:
+        return self.ruling == DISMISSED
+
+    @property
+    def excludes(self) -> bool:
+        return self.effect is Effect.EXCLUDE and not self.dismissed
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the finding across screening runs (its rule and evidence), so a ruling made
+        on it applies again whenever the same finding comes back."""
+        payload = json.dumps([self.rule, self.evidence], sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     def as_contract(self) -> dict[str, str]:
         """The shape of DESIGN.md's command-line contract."""
-        return {"rule": self.rule, "clause": self.clause, "message": self.message}
+        message = self.message
+        if self.ruling:
+            message += f"（{RULING_LABELS[self.ruling]}：{self.ruling_note}）"
+        return {"rule": self.rule, "clause": self.clause, "message": message}
+
+
+CONFIRMED, DISMISSED = "confirmed", "dismissed"
+RULING_LABELS = {CONFIRMED: "已确认", DISMISSED: "已排除"}
 
 
 def cite(batch: Batch, rule: str, effect: Effect, message: str, **evidence: Any) -> Finding:

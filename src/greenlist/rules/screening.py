@@ -40,7 +40,7 @@ from greenlist.rules.vocabulary import Effect
 
 
 def _contract(findings: Sequence[Finding], *effects: Effect) -> list[dict[str, str]]:
-    return [f.as_contract() for f in findings if f.effect in effects]
+    return [f.as_contract() for f in findings if f.effect in effects and not f.dismissed]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class ApplicationResult:
 
     @property
     def eligible(self) -> bool:
-        return not any(f.effect is Effect.EXCLUDE for f in self.findings)
+        return not any(f.excludes for f in self.findings)
 
     def of(self, *effects: Effect) -> list[Finding]:
         return [f for f in self.findings if f.effect in effects]
@@ -68,7 +68,9 @@ class ApplicationResult:
             "unit": app.unit,
             "eligible": self.eligible,
             "reasons": _contract(self.findings, Effect.EXCLUDE),
-            "warnings": _contract(self.findings, Effect.WARN, Effect.BLOCK),
+            # A dismissed exclusion stays visible, as a warning carrying its ruling.
+            "warnings": _contract(self.findings, Effect.WARN, Effect.BLOCK)
+            + [f.as_contract() for f in self.findings if f.dismissed],
             "priority": _contract(self.findings, Effect.PRIORITY),
         }
 

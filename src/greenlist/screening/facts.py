@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
@@ -43,21 +43,34 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def application_facts(batch: Batch) -> list[facts.Application]:
-    """Every application of the batch (all units: V3 counts across units)."""
+def _applications(
+    batch: Batch, ids: Collection[int] | None = None, units: Collection[str] | None = None
+) -> QuerySet[Application]:
+    query = Application.unscoped.filter(batch=batch)
+    if ids is not None:
+        query = query.filter(pk__in=ids)
+    if units is not None:
+        query = query.filter(unit__name__in=units)
+    return query
+
+
+def application_facts(
+    batch: Batch, *, ids: Collection[int] | None = None, units: Collection[str] | None = None
+) -> list[facts.Application]:
+    """The batch's applications: all of them (V3 counts across units), or only ``ids`` or the
+    applications of ``units`` (for re-screening part of a batch or reading stored verdicts)."""
+    selected = _applications(batch, ids, units)
     with_report = set(
         Attachment.unscoped.filter(
-            application__batch=batch, kind=Attachment.Kind.EXPERIENCE_REPORT
+            application__in=selected, kind=Attachment.Kind.EXPERIENCE_REPORT
         ).values_list("application_id", flat=True)
     ) | set(
-        ExperienceReport.unscoped.filter(application__batch=batch).values_list("application_id", flat=True)
+        ExperienceReport.unscoped.filter(application__in=selected).values_list("application_id", flat=True)
     )
     # Plain tuples rather than model instances: a batch has ten thousand applications and
     # building three model objects per row was most of this function's time.
-    rows = (
-        Application.unscoped.filter(batch=batch)
-        .order_by("unit__order", "category", "submitted_at", "id")
-        .values_list(*APPLICATION_COLUMNS)
+    rows = selected.order_by("unit__order", "category", "submitted_at", "id").values_list(
+        *APPLICATION_COLUMNS
     )
     return [
         facts.Application(
@@ -256,9 +269,17 @@ def list_entries(usccs: Iterable[str]) -> list[facts.ListEntry]:
     ]
 
 
-def evaluator_facts() -> list[facts.Evaluator]:
+def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluator]:
+    """Every evaluator with its diagnoses and blacklist entries, or only those of ``usccs``."""
+    evaluators = Evaluator.objects.order_by("name")
+    diagnosed = Diagnosis.objects.select_related("evaluator")
+    blacklisted = BlacklistEntry.objects.all()
+    if usccs is not None:
+        evaluators = evaluators.filter(uscc__in=usccs)
+        diagnosed = diagnosed.filter(evaluator__uscc__in=usccs)
+        blacklisted = blacklisted.filter(evaluator_uscc__in=usccs)
     diagnoses: dict[int, list[facts.Diagnosis]] = defaultdict(list)
-    for d in Diagnosis.objects.select_related("evaluator"):
+    for d in diagnosed:
         diagnoses[d.evaluator_id].append(
             facts.Diagnosis(
                 evaluator_uscc=d.evaluator.uscc,
@@ -268,7 +289,7 @@ def evaluator_facts() -> list[facts.Evaluator]:
             )
         )
     blacklist: dict[str, list[facts.BlacklistEntry]] = defaultdict(list)
-    for b in BlacklistEntry.objects.all():
+    for b in blacklisted:
         blacklist[b.evaluator_uscc].append(facts.BlacklistEntry(b.evaluator_uscc, b.listed_on, b.reason))
     return [
         facts.Evaluator(
@@ -278,7 +299,7 @@ def evaluator_facts() -> list[facts.Evaluator]:
             blacklist=tuple(blacklist[e.uscc]),
             declaration_signed=e.declaration_signed_at is not None,
         )
-        for e in Evaluator.objects.order_by("name")
+        for e in evaluators
     ]
 
 
@@ -319,10 +340,13 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
 __all__ = ["application_facts", "evaluator_facts", "list_entries", "negative_records", "unit_facts"]
 
 
-def experience_reports(batch: Batch) -> dict[str, rules_report.ExperienceReport]:
+def experience_reports(
+    batch: Batch, *, ids: Collection[int] | None = None
+) -> dict[str, rules_report.ExperienceReport]:
     """Each application's structured report (R2), with its uploaded pictures counted per highlight."""
+    selected = _applications(batch, ids)
     pictures: dict[int, Counter[int]] = defaultdict(Counter)
-    rows = Attachment.unscoped.filter(application__batch=batch, kind=Attachment.Kind.PICTURE)
+    rows = Attachment.unscoped.filter(application__in=selected, kind=Attachment.Kind.PICTURE)
     for application_id, slot in rows.values_list("application_id", "slot"):
         if slot is not None:
             pictures[application_id][slot] += 1
@@ -330,5 +354,5 @@ def experience_reports(batch: Batch) -> dict[str, rules_report.ExperienceReport]
 
     return {
         str(report.application_id): to_rules(report, pictures[report.application_id])
-        for report in ExperienceReport.unscoped.filter(application__batch=batch)
+        for report in ExperienceReport.unscoped.filter(application__in=selected)
     }

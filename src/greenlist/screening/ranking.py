@@ -13,7 +13,7 @@ from greenlist.campaign.workflow import State
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.scoring.ranking import RankedEntry, RankEntry, rank, within_quota
-from greenlist.screening.service import screen_batch
+from greenlist.screening import verdicts
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,12 @@ class Ranking:
     quota: int | None  # green factories only (Q1); other categories have no quota
     recommended: list[str]  # keys the quota lets through, in rank order
     held_back: list[str]  # eligible keys beyond the quota
+    screening: verdicts.StoredScreening  # the stored verdicts the ranking rests on
 
 
 def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
-    result = screen_batch(batch, unit_names=[unit.name])
+    stored = verdicts.stored(batch, unit_names=[unit.name])
+    result = stored.result
     entries = []
     for item in result.applications:
         if item.application.category != category:
@@ -50,7 +52,7 @@ def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
             "organisation", "evaluator"
         )
     }
-    return Ranking(ranked, applications, quota, recommended, held_back)
+    return Ranking(ranked, applications, quota, recommended, held_back, stored)
 
 
 def recommend_by_rank(batch: Batch, unit: RecommendingUnit, category: str, *, actor: User) -> int:

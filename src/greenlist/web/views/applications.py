@@ -21,7 +21,7 @@ from greenlist.campaign.actions import ActionRefused, transition
 from greenlist.campaign.models import Application, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES, State
 from greenlist.rules.vocabulary import Category, Effect
-from greenlist.screening.service import screen_batch
+from greenlist.screening import verdicts
 from greenlist.web import charts
 from greenlist.web.access import get_application
 from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
@@ -41,7 +41,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if user.is_province:
         batch = current_batch(request)
-        result = screen_batch(batch)
+        context["screening"] = stored = verdicts.stored(batch)
+        result = stored.result
         recommended = Counter(
             Application.objects.filter(
                 batch=batch, category="factory", state__in=RECOMMENDED_STATES
@@ -67,7 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["unit_count"] = len(result.quotas)
     elif user.role in (Role.CITY, Role.DEPARTMENT) and user.unit is not None:
         batch = current_batch(request)
-        result = screen_batch(batch, unit_names=[user.unit.name])
+        context["screening"] = stored = verdicts.stored(batch, unit_names=[user.unit.name])
+        result = stored.result
         quota = result.quotas[0]
         recommended_count = Application.objects.filter(
             batch=batch, category="factory", state__in=RECOMMENDED_STATES
@@ -120,9 +122,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application(request, pk)
     history = AuditEvent.objects.filter(object_type="campaign.Application", object_id=str(application.pk))
-    screened = (
-        screen_batch(application.batch, unit_names=[application.unit.name]).by_key().get(str(application.pk))
-    )
+    stored = verdicts.stored(application.batch, ids=[application.pk])
+    screened = stored.result.by_key().get(str(application.pk))
     return render(
         request,
         "web/application_detail.html",
@@ -131,6 +132,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": workflow.available(application.state, role_of(request)),
             "history": history.order_by("-id"),
             "screened": screened,
+            "screening": stored,
             "attachments": application.attachments.exclude(kind="picture").order_by("kind", "-uploaded_at"),
             "editable": application.state in workflow.EDITABLE_STATES,
             "returned_reason": history.filter(details__to="returned")

@@ -13,7 +13,7 @@ from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused, declare_no_result_promise
 from greenlist.campaign.models import Application
 from greenlist.registry.models import BlacklistEntry, Diagnosis
-from greenlist.screening.service import screen_batch
+from greenlist.screening import verdicts
 from greenlist.web.access import get_application
 from greenlist.web.views.common import current_batch, require_roles
 
@@ -24,14 +24,15 @@ def evaluator_home(request: HttpRequest) -> HttpResponse:
     batch = current_batch(request)
     evaluator = user.evaluator
     assert evaluator is not None
-    result = screen_batch(batch)
-    standing = next((e for e in result.evaluators if e.evaluator.uscc == evaluator.uscc), None)
-    findings = result.by_key()
     projects = (
         Application.objects.filter(batch=batch)
         .select_related("organisation", "unit")
         .order_by("submitted_at", "organisation__uscc")
     )
+    stored = verdicts.stored(batch, ids=[p.pk for p in projects])
+    result = stored.result
+    standing = next((e for e in result.evaluators if e.evaluator.uscc == evaluator.uscc), None)
+    findings = result.by_key()
     rows = [(position, app, findings.get(str(app.pk))) for position, app in enumerate(projects, start=1)]
     cap = batch.parameters.evaluator_cap
     return render(
@@ -39,6 +40,7 @@ def evaluator_home(request: HttpRequest) -> HttpResponse:
         "web/evaluator.html",
         {
             "batch": batch,
+            "screening": stored,
             "evaluator": evaluator,
             "standing": standing,
             "rows": rows,

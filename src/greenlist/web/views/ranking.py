@@ -49,6 +49,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "web/ranking.html",
         {
             "batch": batch,
+            "screening": result.screening,
             "unit": unit,
             "category": category,
             "categories": Category.choices(),

@@ -19,7 +19,7 @@ from greenlist.exchange.sheets import BY_NAME
 from greenlist.exchange.templates import csv_bytes, workbook_bytes
 from greenlist.rules.catalogue import RULES
 from greenlist.rules.vocabulary import Category, Effect
-from greenlist.screening.service import screen_batch
+from greenlist.screening import verdicts
 from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
 
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -43,7 +43,8 @@ def screening(request: HttpRequest) -> HttpResponse:
         if wanted not in names:
             raise Http404("推荐单位不存在或您无权查看。")
         names = [wanted]
-    result = screen_batch(batch, unit_names=names)
+    stored = verdicts.stored(batch, unit_names=names)
+    result = stored.result
     show = request.GET.get("show", "all")
     category = request.GET.get("category", "")
     test = FILTERS.get(show, FILTERS["all"])[1]
@@ -65,6 +66,7 @@ def screening(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     context: dict[str, Any] = {
         "batch": batch,
+        "screening": stored,
         "params": params,
         "units": units,
         "unit": wanted,

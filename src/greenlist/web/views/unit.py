@@ -25,7 +25,7 @@ from greenlist.campaign.unit_actions import (
 from greenlist.campaign.workflow import RECOMMENDED_STATES
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Department
-from greenlist.screening.service import screen_batch
+from greenlist.screening import verdicts
 from greenlist.web.views.common import current_batch, require_roles
 
 
@@ -99,7 +99,8 @@ def unit_submit(request: HttpRequest) -> HttpResponse:
 def province_units(request: HttpRequest) -> HttpResponse:
     require_roles(request, Role.PROVINCE)
     batch = current_batch(request)
-    result = screen_batch(batch)
+    stored = verdicts.stored(batch)
+    result = stored.result
     submissions = {s.unit_id: s for s in UnitSubmission.objects.filter(batch=batch)}
     consulted: dict[int, int] = {}
     for unit_id in Consultation.objects.filter(batch=batch).values_list("unit_id", flat=True):
@@ -121,6 +122,7 @@ def province_units(request: HttpRequest) -> HttpResponse:
         "web/province_units.html",
         {
             "batch": batch,
+            "screening": stored,
             "rows": rows,
             "rule_texts": batch.parameters.rules,
             "default_until": (timezone.localtime() + dt.timedelta(days=7)).strftime("%Y-%m-%dT18:00"),

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from greenlist.campaign.management.arguments import batch_or_error, unit_or_error
-from greenlist.screening.service import screen_batch
+from greenlist.screening import verdicts
 
 
 class Command(BaseCommand):
@@ -21,5 +21,6 @@ class Command(BaseCommand):
         batch = batch_or_error(options["batch"])
         unit = unit_or_error(options["unit"])
         units = [unit.name] if unit else None
-        result = screen_batch(batch, unit_names=units)
+        verdicts.run_pending(batch)  # a command is no web request: it may bring the verdicts up to date
+        result = verdicts.stored(batch, unit_names=units).result
         self.stdout.write(json.dumps(result.to_contract(), ensure_ascii=False, indent=2))
