@@ -174,6 +174,9 @@ GREENLIST_DATA_DIR = Path(os.environ.get("GREENLIST_DATA_DIR", PACKAGE_DIR / "da
 GREENLIST_DEFAULT_BATCH = os.environ.get("GREENLIST_BATCH", "2024")
 # Background jobs run in a detached `greenlist run-job` process; tests run them inline.
 GREENLIST_JOBS_INLINE = env_bool("GREENLIST_JOBS_INLINE", False)
+# `greenlist restore` refuses a backup whose members (uncompressed) exceed these, before extracting.
+GREENLIST_RESTORE_MAX_MEMBER_BYTES = int(os.environ.get("GREENLIST_RESTORE_MAX_MEMBER_BYTES", 8 * 1024**3))
+GREENLIST_RESTORE_MAX_TOTAL_BYTES = int(os.environ.get("GREENLIST_RESTORE_MAX_TOTAL_BYTES", 64 * 1024**3))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenlist@localhost")
