@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "greenlist.web.middleware.NoStoreWhenSignedInMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "greenlist.accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -178,6 +179,9 @@ GREENLIST_JOBS_INLINE = env_bool("GREENLIST_JOBS_INLINE", False)
 # Readers bring stale screening verdicts up to date themselves (tests, one-process tools);
 # otherwise the worker does and pages say 正在更新 meanwhile.
 GREENLIST_SCREENING_ON_READ = env_bool("GREENLIST_SCREENING_ON_READ", False)
+# `greenlist restore` refuses a backup whose members (uncompressed) exceed these, before extracting.
+GREENLIST_RESTORE_MAX_MEMBER_BYTES = int(os.environ.get("GREENLIST_RESTORE_MAX_MEMBER_BYTES", 8 * 1024**3))
+GREENLIST_RESTORE_MAX_TOTAL_BYTES = int(os.environ.get("GREENLIST_RESTORE_MAX_TOTAL_BYTES", 64 * 1024**3))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenlist@localhost")

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, NinjaAPI, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -21,6 +21,7 @@ from greenlist.api.schemas import (
     ImportOut,
     QuotaOut,
 )
+from greenlist.campaign.lookups import batch_or_404
 from greenlist.campaign.models import Application, Batch
 from greenlist.exchange.importer import import_workbook
 from greenlist.rules.findings import Finding
@@ -54,9 +55,9 @@ def _require(request: HttpRequest, *roles: str) -> User:
 
 def _batch(code: str | None) -> Batch:
     try:
-        return Batch.current(code)
-    except Batch.DoesNotExist as exc:
-        raise HttpError(404, f"批次 {code} 不存在。") from exc
+        return batch_or_404(code)
+    except Http404 as exc:
+        raise HttpError(404, str(exc)) from exc
 
 
 def _finding(f: Finding) -> dict[str, str]:

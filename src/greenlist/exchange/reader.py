@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 from greenlist.exchange.cells import CellError
 from greenlist.exchange.sheets import BY_NAME, SHEETS, Sheet
 
+NUL_IN_CELL = "单元格含有不可见的空字符（NUL），请删除后重新导入"
+
 
 class WorkbookError(ValueError):
     """The file as a whole cannot be read (wrong type, no recognised sheet)."""
@@ -160,6 +162,11 @@ def parse(source: SheetSource) -> Iterator[tuple[int, dict[str, Any] | None, lis
                 parsed[key] = empty
                 if required:
                     errors.append(RowError(name, number, header, "必填项为空"))
+                continue
+            if raw.__class__ is str and "\x00" in raw:
+                # PostgreSQL cannot store NUL; saying so here keeps it a row error, not a crash.
+                errors.append(RowError(name, number, header, NUL_IN_CELL))
+                parsed[key] = None
                 continue
             try:
                 parsed[key] = parse_cell(raw)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from greenlist.accounts.models import Role
 from greenlist.audit.log import verify
 from greenlist.audit.models import Action, AuditEvent
 from greenlist.registry.models import RecommendingUnit
-from greenlist.web.views.common import require_roles
+from greenlist.web.views.common import bad_request, require_roles
 
 
 @login_required
@@ -22,14 +24,20 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     query = request.GET.get("q", "").strip()
     since = request.GET.get("since", "")
-    if action.isdigit():
+    if action:
+        if action not in {str(value) for value in Action.values}:
+            return bad_request(request, f"事件类型“{action[:20]}”无效，请从“事件”下拉列表中选择。")
         events = events.filter(action=int(action))
     if unit:
         events = events.filter(unit__code=unit)
     if query:
         events = events.filter(object_label__contains=query) | events.filter(actor_label__contains=query)
     if since:
-        events = events.filter(at__date__gte=since)
+        try:
+            day = dt.date.fromisoformat(since)
+        except ValueError:
+            return bad_request(request, f"起始日期“{since[:20]}”无效，请按“2024-05-01”的格式填写。")
+        events = events.filter(at__date__gte=day)
     broken = next(iter(verify()), None) if request.GET.get("verify") else None
     return render(
         request,

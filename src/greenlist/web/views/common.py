@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from greenlist.accounts.models import Role, User
+from greenlist.campaign.lookups import batch_or_404
 from greenlist.campaign.models import Batch
 from greenlist.registry.models import RecommendingUnit
 
@@ -27,7 +29,12 @@ def require_roles(request: HttpRequest, *roles: str) -> User:
 
 
 def current_batch(request: HttpRequest) -> Batch:
-    return Batch.current(request.GET.get("batch") or None)
+    return batch_or_404(request.GET.get("batch"))
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """A 400 page that says which parameter is wrong and how to fix it."""
+    return render(request, "400.html", {"exception": message}, status=400)
 
 
 def units_in_view(request: HttpRequest) -> list[RecommendingUnit]:

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from greenlist.ops.backup import BackupError, restore
+from greenlist.ops.backup import BackupError
+from greenlist.ops.restore import restore
 
 
 class Command(BaseCommand):
