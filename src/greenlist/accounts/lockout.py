@@ -32,15 +32,18 @@ def _pair(request: HttpRequest) -> tuple[str, str]:
 
 
 def cool_off(request: HttpRequest | None) -> dt.timedelta:
-    """How long a lock of this request's (username, address) lasts: doubled for every further
-    round of ``AXES_FAILURE_LIMIT`` failures from the same pair within ``MEMORY``."""
+    """How long a lock of this request's (username, address) lasts: doubled for every earlier
+    round of ``AXES_FAILURE_LIMIT`` failures from the same pair within ``MEMORY``. Only failures
+    before this request count, so the answer is the same whether axes asks before or after
+    logging the current failure."""
     if request is None:
         return LONGEST_LOCK  # axes asks without a request only when cleaning up: keep the longest
     username, address = _pair(request)
-    failures = AccessFailureLog.objects.filter(
-        username=username, ip_address=address, attempt_time__gte=timezone.now() - MEMORY
+    now = getattr(request, "axes_attempt_time", None) or timezone.now()
+    earlier = AccessFailureLog.objects.filter(
+        username=username, ip_address=address, attempt_time__gte=now - MEMORY, attempt_time__lt=now
     ).count()
-    rounds = max(0, failures // max(1, settings.AXES_FAILURE_LIMIT) - 1)
+    rounds = earlier // max(1, settings.AXES_FAILURE_LIMIT)
     return min(FIRST_LOCK * 2 ** min(rounds, 16), LONGEST_LOCK)
 
 
