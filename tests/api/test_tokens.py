@@ -27,14 +27,20 @@ def test_an_expired_token_is_refused_with_a_chinese_message(personas):
     assert "令牌已过期" in response.json()["detail"]
 
 
-def test_using_a_token_records_when(personas):
+def test_using_a_token_records_when_at_most_once_a_minute(personas):
     token = issue_token(personas.city_a, "test")
-    record = ApiToken.objects.get(digest=digest(token))
-    assert record.last_used_at is None
+    tokens = ApiToken.objects.filter(digest=digest(token))
+    assert tokens.get().last_used_at is None
     bearer(token).get("/api/quotas")
-    record.refresh_from_db()
-    assert record.last_used_at is not None
-    assert record.created_at <= record.last_used_at
+    first = tokens.get().last_used_at
+    assert first is not None and first >= tokens.get().created_at
+
+    bearer(token).get("/api/quotas")
+    assert tokens.get().last_used_at == first  # a use within the minute writes nothing
+
+    tokens.update(last_used_at=first - dt.timedelta(minutes=2))
+    bearer(token).get("/api/quotas")
+    assert tokens.get().last_used_at > first - dt.timedelta(minutes=2)
 
 
 def test_the_command_takes_a_lifetime_and_still_prints_the_token_last(personas, capsys):
