@@ -11,11 +11,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from greenlist.accounts.models import OrganisationClaim
+from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.tokens import issue_token
 from greenlist.campaign.models import Attachment, ExperienceReport, Job
 from greenlist.scoping import unscoped
 
-PERSONAS = ["province", "city_a", "city_b", "dept_a", "applicant_x", "applicant_y", "evaluator", "anonymous"]
+PERSONAS = [
+    "province",
+    "city_a",
+    "city_b",
+    "dept_a",
+    "applicant_x",
+    "applicant_y",
+    "pending",
+    "evaluator",
+    "anonymous",
+]
 
 # name → (method, path (given the personas), form data)
 REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
@@ -25,6 +37,15 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "logout": ("POST", lambda p: "/logout/", {}),
     "register": ("GET", lambda p: "/register/", {}),
     "check_uscc": ("GET", lambda p: "/register/check-uscc/?uscc=91130", {}),
+    "claim_code": ("POST", lambda p: "/account/claim-code/", {"code": "2222-3333-4444"}),
+    "password_change": ("GET", lambda p: "/account/password/", {}),
+    "password_change_done": ("GET", lambda p: "/account/password/done/", {}),
+    "password_reset": ("GET", lambda p: "/password-reset/", {}),
+    "password_reset_done": ("GET", lambda p: "/password-reset/sent/", {}),
+    "password_reset_confirm": ("GET", lambda p: "/password-reset/MQ/not-a-token/", {}),
+    "password_reset_complete": ("GET", lambda p: "/password-reset/complete/", {}),
+    "unit_registrations": ("GET", lambda p: "/unit/registrations/", {}),
+    "unit_registration_action": ("POST", lambda p: f"/unit/registrations/{p.claim.pk}/", {"action": "code"}),
     "application_new": ("GET", lambda p: "/applications/new/", {}),
     "application_edit": ("GET", lambda p: f"/applications/{p.app_x.pk}/edit/", {}),
     "application_list": ("GET", lambda p: "/applications/", {}),
@@ -72,52 +93,62 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
 
 EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     # status per persona, in PERSONAS order: province, city A, city B, department of A,
-    # applicant X, applicant Y, evaluator of X, anonymous
-    "api:api-root": (404, 404, 404, 404, 404, 404, 404, 404),
-    "api:evaluators": (200, 200, 200, 403, 403, 403, 403, 401),
-    "api:get_application": (200, 200, 404, 200, 200, 404, 200, 401),
-    "api:list_applications": (200, 200, 200, 200, 200, 200, 200, 401),
-    "api:openapi-json": (200, 200, 200, 200, 200, 200, 200, 200),
-    "api:openapi-view": (200, 200, 200, 200, 200, 200, 200, 200),
-    "api:quotas": (200, 200, 200, 200, 403, 403, 403, 401),
-    "api:upload_workbook": (400, 400, 400, 403, 403, 403, 403, 401),
-    "application_detail": (200, 200, 404, 200, 200, 404, 200, 302),
-    "application_edit": (403, 403, 403, 403, 200, 404, 403, 302),
-    "application_list": (200, 200, 200, 200, 200, 200, 200, 302),
-    "application_new": (403, 403, 403, 403, 200, 200, 403, 302),
-    "application_transition": (302, 302, 404, 403, 302, 404, 403, 302),
-    "audit_trail": (200, 403, 403, 403, 403, 403, 403, 302),
-    "check_uscc": (200, 200, 200, 200, 200, 200, 200, 200),
-    "dashboard": (200, 200, 200, 200, 200, 200, 200, 302),
-    "healthz": (200, 200, 200, 200, 200, 200, 200, 200),
-    "document_file": (200, 200, 200, 403, 403, 403, 403, 302),
-    "documents": (200, 200, 200, 403, 403, 403, 403, 302),
-    "evaluator_declare": (403, 403, 403, 403, 403, 403, 302, 302),
-    "evaluator_home": (403, 403, 403, 403, 403, 403, 200, 302),
-    "upload_attachment": (403, 403, 403, 403, 302, 404, 302, 302),
-    "attachment_file": (200, 200, 404, 200, 200, 404, 200, 302),
-    "experience_report": (200, 200, 404, 200, 200, 404, 200, 302),
-    "experience_report_docx": (200, 200, 404, 200, 200, 404, 200, 302),
-    "import": (200, 200, 200, 403, 403, 403, 403, 302),
-    "job": (200, 200, 404, 404, 404, 404, 404, 302),
-    "job_progress": (200, 200, 404, 404, 404, 404, 404, 302),
-    "login": (200, 200, 200, 200, 200, 200, 200, 200),
-    "logout": (302, 302, 302, 302, 302, 302, 302, 302),
-    "province_unit_action": (302, 403, 403, 403, 403, 403, 403, 302),
-    "province_units": (200, 403, 403, 403, 403, 403, 403, 302),
-    "register": (200, 200, 200, 200, 200, 200, 200, 200),
-    "report_check": (200, 200, 200, 200, 200, 200, 200, 302),
-    "rules": (200, 200, 200, 200, 200, 200, 200, 302),
-    "reference": (302, 403, 403, 403, 403, 403, 403, 302),
-    "indicators": (200, 200, 404, 200, 200, 404, 200, 302),
-    "indicators_preview": (200, 200, 404, 200, 200, 404, 200, 302),
-    "ranking": (200, 200, 200, 403, 403, 403, 403, 302),
-    "ranking_recommend": (403, 302, 302, 403, 403, 403, 403, 302),
-    "screening": (200, 200, 200, 403, 403, 403, 403, 302),
-    "template": (200, 200, 200, 200, 200, 200, 200, 302),
-    "unit_consultation": (403, 302, 302, 302, 403, 403, 403, 302),
-    "unit_home": (403, 200, 200, 200, 403, 403, 403, 302),
-    "unit_submit": (403, 302, 302, 403, 403, 403, 403, 302),
+    # applicant X, applicant Y, pending (registered with X's uscc, not yet confirmed: sees
+    # nothing of X), evaluator of X, anonymous
+    "api:api-root": (404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "api:evaluators": (200, 200, 200, 403, 403, 403, 403, 403, 401),
+    "api:get_application": (200, 200, 404, 200, 200, 404, 404, 200, 401),
+    "api:list_applications": (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "api:openapi-json": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api:openapi-view": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api:quotas": (200, 200, 200, 200, 403, 403, 403, 403, 401),
+    "api:upload_workbook": (400, 400, 400, 403, 403, 403, 403, 403, 401),
+    "application_detail": (200, 200, 404, 200, 200, 404, 404, 200, 302),
+    "application_edit": (403, 403, 403, 403, 200, 404, 404, 403, 302),
+    "application_list": (200, 200, 200, 200, 200, 200, 200, 200, 302),
+    "application_new": (403, 403, 403, 403, 200, 200, 302, 403, 302),
+    "application_transition": (302, 302, 404, 403, 302, 404, 404, 403, 302),
+    "audit_trail": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "claim_code": (403, 403, 403, 403, 302, 302, 302, 403, 302),
+    "password_change": (200, 200, 200, 200, 200, 200, 200, 200, 302),
+    "password_change_done": (200, 200, 200, 200, 200, 200, 200, 200, 302),
+    "password_reset": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_done": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_confirm": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_complete": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "unit_registrations": (403, 200, 200, 403, 403, 403, 403, 403, 302),
+    "unit_registration_action": (403, 200, 404, 403, 403, 403, 403, 403, 302),
+    "check_uscc": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "dashboard": (200, 200, 200, 200, 200, 200, 200, 200, 302),
+    "healthz": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "document_file": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    "documents": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    "evaluator_declare": (403, 403, 403, 403, 403, 403, 403, 302, 302),
+    "evaluator_home": (403, 403, 403, 403, 403, 403, 403, 200, 302),
+    "upload_attachment": (403, 403, 403, 403, 302, 404, 404, 302, 302),
+    "attachment_file": (200, 200, 404, 200, 200, 404, 404, 200, 302),
+    "experience_report": (200, 200, 404, 200, 200, 404, 404, 200, 302),
+    "experience_report_docx": (200, 200, 404, 200, 200, 404, 404, 200, 302),
+    "import": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    "job": (200, 200, 404, 404, 404, 404, 404, 404, 302),
+    "job_progress": (200, 200, 404, 404, 404, 404, 404, 404, 302),
+    "login": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "logout": (302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "province_unit_action": (302, 403, 403, 403, 403, 403, 403, 403, 302),
+    "province_units": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "register": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "report_check": (200, 200, 200, 200, 200, 200, 200, 200, 302),
+    "rules": (200, 200, 200, 200, 200, 200, 200, 200, 302),
+    "reference": (302, 403, 403, 403, 403, 403, 403, 403, 302),
+    "indicators": (200, 200, 404, 200, 200, 404, 404, 200, 302),
+    "indicators_preview": (200, 200, 404, 200, 200, 404, 404, 200, 302),
+    "ranking": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    "ranking_recommend": (403, 302, 302, 403, 403, 403, 403, 403, 302),
+    "screening": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    "template": (200, 200, 200, 200, 200, 200, 200, 200, 302),
+    "unit_consultation": (403, 302, 302, 302, 403, 403, 403, 403, 302),
+    "unit_home": (403, 200, 200, 200, 403, 403, 403, 403, 302),
+    "unit_submit": (403, 302, 302, 403, 403, 403, 403, 403, 302),
 }
 EXPECTED = {name: dict(zip(PERSONAS, row, strict=True)) for name, row in EXPECTED_ROWS.items()}
 
@@ -158,6 +189,16 @@ def form(data: dict[str, str]) -> dict[str, Any]:
 def test_each_persona_gets_what_the_table_says(personas, name):
     method, path, data = REQUESTS[name]
     with unscoped():
+        personas.pending = register_applicant(
+            uscc=personas.org_x.uscc,
+            name="冒名登记有限公司",
+            unit=personas.org_x.unit,
+            industry="",
+            username="p_pending",
+            email="pending@example.com",
+            password="correct-horse-battery",
+        )
+        personas.claim = OrganisationClaim.objects.get(user=personas.pending)
         ExperienceReport.objects.create(application=personas.app_x, title="报告")
         personas.attachment = Attachment.objects.create(
             application=personas.app_x,

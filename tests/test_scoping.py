@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from greenlist.accounts.models import User
+from greenlist.accounts.registration import register_applicant
 from greenlist.campaign.models import Application, Attachment, Consultation, UnitSubmission
 from greenlist.registry.models import NegativeRecord, Organisation
 from greenlist.scoping import Scope, ScopeError, scope, unscoped
@@ -102,6 +103,22 @@ def test_an_evaluator_sees_only_the_projects_it_evaluates(world):
     assert visible(Organisation, world.evaluator) == {world.org_x.pk}
     assert visible(Consultation, world.evaluator) == set()
     assert visible(NegativeRecord, world.evaluator) == set()
+
+
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
+def test_a_registration_pending_for_a_known_firm_sees_nothing(world, model):
+    with unscoped():
+        pending = register_applicant(
+            uscc=world.org_x.uscc,
+            name="石家庄甲公司",
+            unit=world.org_x.unit,
+            industry="",
+            username="pending",
+            email="pending@example.com",
+            password="correct-horse-battery",
+        )
+    assert Scope.for_user(pending) == Scope.nothing()
+    assert visible(model, pending) == set()
 
 
 @pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)

@@ -53,6 +53,8 @@ class Scope:
             if user.unit_id is None:
                 return cls.nothing()  # a misconfigured account sees nothing, never everything
             return cls(role=role, unit_id=user.unit_id)
+        # An applicant without an organisation — a registration for a firm the registry already
+        # holds, pending its city's confirmation (accounts.claims) — falls through to nothing.
         if role == "applicant" and user.organisation_id is not None:
             return cls(role=role, organisation_id=user.organisation_id)
         if role == "evaluator" and user.evaluator_id is not None:

@@ -5,6 +5,7 @@ SQLite in the working directory is the embedded default; PostgreSQL when DATABAS
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the scheme from X-Forwarded-Proto, believed only from GREENLIST_TRUSTED_PROXIES.
+    "greenlist.accounts.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "greenlist.web.middleware.RejectNulMiddleware",
@@ -116,10 +119,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling: refuses before checking the password
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The reverse proxies in front of the app servers (IPs or CIDRs, comma-separated). Only from
+# these are X-Forwarded-For (the client's address) and X-Forwarded-Proto (the scheme) believed.
+GREENLIST_TRUSTED_PROXIES = env_list("GREENLIST_TRUSTED_PROXIES", "")
+for _proxy in GREENLIST_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"GREENLIST_TRUSTED_PROXIES 中的“{_proxy}”不是有效的 IP 地址或网段（如 10.0.0.5 或 10.0.0.0/24）。"
+        ) from _exc
+
+# Login throttling (greenlist.accounts.lockout): a lock holds one (username, client address) pair,
+# never the account as a whole, and grows with repeated rounds of failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = "greenlist.accounts.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each lock expires on its own, not with the next user's cool-off
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the memory that makes the next lock longer
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "greenlist.accounts.proxies.client_address"
+AXES_LOCKOUT_CALLABLE = "greenlist.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -216,7 +235,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: it would believe X-Forwarded-Proto from any client;
+    # TrustedProxyMiddleware sets the scheme from trusted proxies only.
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from greenlist.accounts.tokens import user_for_token
+from greenlist.accounts.tokens import TokenExpired, user_for_token
 from greenlist.scoping import Scope, activate
 
 
@@ -13,7 +14,12 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer gl_…``; the request then runs in the token user's scope."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
+        try:
+            user = user_for_token(token)
+        except TokenExpired as exc:
+            raise HttpError(
+                401, "API 令牌已过期，请用 greenlist token create 用户名 [--days 天数] 重新申领。"
+            ) from exc
         if user is None:
             return None
         request.user = user

@@ -22,6 +22,15 @@ class Action(models.IntegerChoices):
     UNIT_SUBMITTED = 303, "推荐单位报送"
     UNIT_REOPENED = 304, "省厅重新开放报送"
     REFERENCE_CHANGED = 401, "修改参考数据"
+    ACCOUNT_CLAIM_REQUESTED = 501, "注册账号待推荐单位确认"
+    ACCOUNT_CLAIM_CONFIRMED = 502, "确认注册账号"
+    ACCOUNT_CLAIM_REJECTED = 503, "驳回注册账号"
+    CLAIM_CODE_ISSUED = 504, "生成一次性确认码"
+    CLAIM_CODE_ACCEPTED = 505, "确认码核验通过"
+    CLAIM_CODE_REFUSED = 506, "确认码核验未通过"
+    PASSWORD_CHANGED = 511, "修改密码"
+    PASSWORD_RESET = 512, "通过邮件重设密码"
+    API_TOKEN_ISSUED = 521, "创建 API 令牌"
     DEMO_LOADED = 901, "加载演示数据"
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from greenlist.accounts.models import User
 from greenlist.campaign.models import PARK_FIELDS, SUPPLY_CHAIN_FIELDS, Application
-from greenlist.registry.models import Evaluator, Organisation, RecommendingUnit
+from greenlist.registry.models import Evaluator, RecommendingUnit
 from greenlist.rules.names import normalise_name
 from greenlist.rules.uscc import UsccError, validate_uscc
 from greenlist.rules.vocabulary import Category, Method
@@ -45,8 +45,8 @@ class RegistrationForm(forms.Form):
             code = validate_uscc(self.cleaned_data["uscc"], region_prefix=self.region_prefix)
         except UsccError as exc:
             raise forms.ValidationError(str(exc)) from exc
-        if Organisation.unscoped.filter(uscc=code, users__isnull=False).exists():
-            raise forms.ValidationError("该统一社会信用代码已注册账号；如忘记密码，请联系所在推荐单位。")
+        # An organisation the registry already holds is no reason to refuse (nor to say so here):
+        # the account is created pending and its city confirms it (accounts.claims).
         return code
 
     def clean_username(self) -> str:

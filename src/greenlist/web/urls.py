@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from greenlist.web.views import (
+    account,
     applicant,
     applications,
     audit,
@@ -20,6 +21,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", applicant.register, name="register"),
     path("register/check-uscc/", applicant.check_uscc, name="check_uscc"),
+    path("account/claim-code/", account.claim_code, name="claim_code"),
+    path("account/password/", account.password_change, name="password_change"),
+    path("account/password/done/", account.password_change_done, name="password_change_done"),
+    path("password-reset/", account.password_reset, name="password_reset"),
+    path("password-reset/sent/", account.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", account.password_reset_confirm, name="password_reset_confirm"),
+    path("password-reset/complete/", account.password_reset_complete, name="password_reset_complete"),
     path("applications/new/", applicant.application_new, name="application_new"),
     path("applications/<int:pk>/edit/", applicant.application_edit, name="application_edit"),
     path("applications/", applications.application_list, name="application_list"),
@@ -34,6 +42,8 @@ urlpatterns = [
     path("unit/", unit.unit_home, name="unit_home"),
     path("unit/consultation/", unit.unit_consultation, name="unit_consultation"),
     path("unit/submit/", unit.unit_submit, name="unit_submit"),
+    path("unit/registrations/", account.unit_registrations, name="unit_registrations"),
+    path("unit/registrations/<int:pk>/", account.unit_registration_action, name="unit_registration_action"),
     path("units/", unit.province_units, name="province_units"),
     path("units/<slug:code>/", unit.province_unit_action, name="province_unit_action"),
     path("audit/", audit.audit_trail, name="audit_trail"),

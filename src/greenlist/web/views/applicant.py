@@ -38,6 +38,11 @@ def register(request: HttpRequest) -> HttpResponse:
             password=data["password"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if user.organisation_id is None:
+            messages.success(
+                request, "注册成功。账号须经推荐单位确认后才能查看和办理本单位的申报，办理方式见下。"
+            )
+            return redirect("dashboard")
         messages.success(request, "注册成功。请选择申报类别，开始填写申报。")
         return redirect("application_new")
     return render(request, "web/register.html", {"form": form})
@@ -58,9 +63,11 @@ def check_uscc(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     user = require_roles(request, Role.APPLICANT)
+    if user.organisation is None:
+        messages.error(request, "账号尚待推荐单位确认，确认后才能新建申报。")
+        return redirect("dashboard")
     batch = current_batch(request)
     if request.method == "POST":
-        assert user.organisation is not None
         try:
             application = create_application(
                 batch=batch,

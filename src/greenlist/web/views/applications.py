@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from greenlist.accounts.claims import pending_claim
 from greenlist.accounts.models import Role
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign import workflow
@@ -24,11 +25,15 @@ from greenlist.rules.vocabulary import Category, Effect
 from greenlist.screening import verdicts
 from greenlist.web import charts
 from greenlist.web.access import get_application
+from greenlist.web.views.account import pending_home
 from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    claim = pending_claim(user_of(request))
+    if claim is not None:
+        return pending_home(request, claim)
     applications = Application.objects.all()
     states = Counter(dict(applications.values_list("state").annotate(n=Count("id"))))
     by_category = Counter(dict(applications.values_list("category").annotate(n=Count("id"))))
