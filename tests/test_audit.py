@@ -6,7 +6,7 @@ from django.db import connection
 
 from greenlist.audit.log import verify
 from greenlist.audit.models import AuditEvent
-from greenlist.campaign.actions import transition
+from greenlist.decisions.transitions import transition
 from greenlist.scoping import unscoped
 
 

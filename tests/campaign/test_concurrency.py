@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from greenlist.campaign.actions import ActionRefused, transition, update_application
+from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application
+from greenlist.decisions.transitions import transition, update_application
 from greenlist.scoping import unscoped
 from tests.conftest import make_org, make_user
 

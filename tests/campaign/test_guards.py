@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from greenlist.campaign.actions import ActionRefused, transition
+from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application
+from greenlist.decisions.transitions import transition
 from greenlist.scoping import unscoped
 from tests.conftest import make_org, make_user
 

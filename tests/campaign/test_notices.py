@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from greenlist.campaign.actions import ActionRefused, transition
+from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Notification, UnitSubmission
 from greenlist.campaign.notices import queue_deadline_reminders, send_pending
+from greenlist.decisions.transitions import transition
 from greenlist.scoping import unscoped
 
 

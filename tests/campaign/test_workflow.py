@@ -5,9 +5,10 @@ import pytest
 from greenlist.audit.log import verify
 from greenlist.audit.models import Action, AuditEvent
 from greenlist.campaign import workflow
-from greenlist.campaign.actions import ActionRefused, transition
+from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application
 from greenlist.campaign.workflow import State
+from greenlist.decisions.transitions import transition
 from greenlist.scoping import unscoped
 
 # (from, to, persona allowed to make it, reason)

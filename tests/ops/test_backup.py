@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from greenlist.audit.log import verify
-from greenlist.campaign.actions import transition
 from greenlist.campaign.models import Attachment
+from greenlist.decisions.transitions import transition
 from greenlist.ops.backup import manifest
 from greenlist.scoping import unscoped
 from tests.documents.helpers import png

@@ -22,8 +22,8 @@ from django.db import connection
 
 import greenlist
 from greenlist.audit.log import verify
-from greenlist.campaign.actions import transition
 from greenlist.campaign.models import Attachment
+from greenlist.decisions.transitions import transition
 from greenlist.ops.backup import manifest
 from greenlist.registry.models import Organisation
 from greenlist.scoping import unscoped

@@ -4,8 +4,8 @@ from django.test import Client
 
 from greenlist.accounts.models import User
 from greenlist.audit.models import Action, AuditEvent
-from greenlist.campaign.actions import transition
 from greenlist.campaign.models import Application
+from greenlist.decisions.transitions import transition
 from greenlist.registry.models import Organisation
 from greenlist.scoping import unscoped
 from tests.conftest import new_uscc

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from greenlist.campaign.actions import transition
+from greenlist.decisions.transitions import transition
 
 
 def test_the_province_filters_the_trail_and_verifies_the_chain(personas):

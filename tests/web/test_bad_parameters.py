@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from greenlist.accounts.tokens import issue_token
 from greenlist.audit.models import AuditEvent
-from greenlist.campaign.actions import transition
 from greenlist.campaign.models import UnitSubmission
+from greenlist.decisions.transitions import transition
 from greenlist.scoping import unscoped
 
 UNKNOWN_BATCH = "批次“zzz”不存在"

@@ -13,9 +13,9 @@ from django.utils import timezone
 from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record, record_many
 from greenlist.audit.models import Action
-from greenlist.campaign.actions import transition
 from greenlist.campaign.models import Application, Batch, Consultation, UnitSubmission
 from greenlist.campaign.workflow import State
+from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
 from greenlist.demo.generate import DemoData, generate
 from greenlist.registry.models import (

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from greenlist.accounts.models import User
-from greenlist.campaign.actions import ActionRefused, transition
+from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, Batch
 from greenlist.campaign.workflow import State
+from greenlist.decisions.transitions import transition
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.scoring.ranking import RankedEntry, RankEntry, rank, within_quota

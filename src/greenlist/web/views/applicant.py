@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 
 from greenlist.accounts.models import Role
 from greenlist.accounts.registration import register_applicant
-from greenlist.campaign.actions import ActionRefused, create_application, update_application
+from greenlist.campaign.actions import ActionRefused, create_application
 from greenlist.campaign.workflow import EDITABLE_STATES
+from greenlist.decisions.transitions import update_application
 from greenlist.registry.sync import load_province
 from greenlist.rules.uscc import UsccError, validate_uscc
 from greenlist.rules.vocabulary import Category

@@ -18,9 +18,10 @@ from greenlist.accounts.claims import pending_claim
 from greenlist.accounts.models import Role
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign import workflow
-from greenlist.campaign.actions import ActionRefused, transition
+from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES, State
+from greenlist.decisions.transitions import transition
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.screening import verdicts
 from greenlist.web import charts
