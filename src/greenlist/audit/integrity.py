@@ -13,27 +13,29 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-TABLE = "audit_auditevent"
-# Created by migration audit 0003_append_only_trigger.
-TRIGGER = "audit_auditevent_append_only"
+# Read by the trigger function of migration audit 0003_append_only_trigger.
+SETTING = "greenlist.audit_rewrite"
 
 
 @contextmanager
 def allow_rewrite() -> Iterator[None]:
     """Let the block delete or update audit events (restore of a backup); nothing else.
 
-    ``ALTER TABLE … DISABLE TRIGGER`` is transactional and needs the table's owner, which a web
-    process run under a lesser role cannot do; it runs in a savepoint, so the trigger is enabled
-    again when the block ends and, if the block fails, the rollback re-enables it. Other sessions
-    never see the table unguarded: the ALTER holds an exclusive lock on it until commit, so
-    appends wait for the restore instead of interleaving with it. Elsewhere (SQLite) there is no
+    The trigger lets rows through while the transaction-local setting ``greenlist.audit_rewrite``
+    is on. It is set with ``set_config(…, true)`` inside a savepoint: switched off again when the
+    block ends, undone by the rollback if the block fails, and never visible to other sessions.
+    Why a setting and not ``ALTER TABLE … DISABLE TRIGGER``: that fails with "pending trigger
+    events" in any transaction that already inserted rows (Django's foreign keys are deferred),
+    and takes an exclusive lock. Whoever can run SQL can set it too, as the table's owner could
+    drop the trigger: the trigger stops the application's own code and mistakes; deliberate
+    rewrites are what the hash chain and its signed head detect. Elsewhere (SQLite) there is no
     trigger and the block just runs."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TRIGGER}")
+            cursor.execute(f"SELECT set_config('{SETTING}', 'on', true)")
         yield
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {TRIGGER}")
+            cursor.execute(f"SELECT set_config('{SETTING}', 'off', true)")

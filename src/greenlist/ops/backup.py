@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import itertools
 import json
 import tempfile
@@ -17,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
@@ -134,9 +134,15 @@ def restore(source: Path, *, replace: bool = False) -> dict[str, Any]:
 
 
 def _reset_sequences() -> None:
+    # Django's own statements, not `sqlsequencereset`: that command's output ends in COMMIT, which
+    # would commit the restore halfway (and with it the audit trigger switched off).
     if connection.vendor != "postgresql":
         return
-    out = io.StringIO()
-    call_command("sqlsequencereset", *[label for label in APP_LABELS], stdout=out, no_color=True)
     with connection.cursor() as cursor:
-        cursor.execute(out.getvalue())
+        for statement in connection.ops.sequence_reset_sql(no_style(), _models_with_sequences()):
+            cursor.execute(statement)
+
+
+def _models_with_sequences() -> list[type[models.Model]]:
+    # Auto-created many-to-many tables (a user's groups) have sequences too.
+    return [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in APP_LABELS]
