@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 
+from greenlist.audit.admin_changes import AuditedAdminMixin
+
 
 def is_province(request: HttpRequest) -> bool:
     user = request.user
@@ -27,8 +29,9 @@ class GreenlistAdminConfig(AdminConfig):
     default_site = "greenlist.admin_site.GreenlistAdminSite"
 
 
-class ProvinceAdmin(admin.ModelAdmin):
-    """Model admin for the province role; row permissions follow the role, not Django's perms."""
+class ProvinceAdmin(AuditedAdminMixin):
+    """Model admin for the province role; row permissions follow the role, not Django's perms.
+    Every add, change and delete made here writes an audit event (``AuditedAdminMixin``)."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_province(request)

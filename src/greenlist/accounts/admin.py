@@ -1,8 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 from greenlist.accounts.models import ApiToken, ClaimCode, OrganisationClaim, User
 from greenlist.admin_site import ProvinceAdmin, ReadOnlyAdmin
+from greenlist.audit.admin_changes import HIDDEN, record_admin_change
 
 
 @admin.register(User)
@@ -13,6 +19,20 @@ class UserAdmin(ProvinceAdmin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("角色与范围", {"fields": ("role", "unit", "department", "organisation", "evaluator")}),
     )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # Django's password view saves the form itself, past save_model: audit it here.
+        with transaction.atomic():
+            user: Any = self.get_object(request, unquote(id))
+            before = user.password if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None:
+                after = User._base_manager.filter(pk=user.pk).values_list("password", flat=True).first()
+                if after != before:
+                    record_admin_change(
+                        request, user, "changed", {"changes": {"password": {"old": HIDDEN, "new": HIDDEN}}}
+                    )
+            return response
 
 
 @admin.register(ApiToken)

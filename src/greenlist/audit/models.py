@@ -31,6 +31,9 @@ class Action(models.IntegerChoices):
     PASSWORD_CHANGED = 511, "修改密码"
     PASSWORD_RESET = 512, "通过邮件重设密码"
     API_TOKEN_ISSUED = 521, "创建 API 令牌"
+    ADMIN_RECORD_ADDED = 531, "管理后台新增记录"
+    ADMIN_RECORD_CHANGED = 532, "管理后台修改记录"
+    ADMIN_RECORD_DELETED = 533, "管理后台删除记录"
     DEMO_LOADED = 901, "加载演示数据"
 
 
@@ -56,6 +59,8 @@ class AuditEvent(models.Model):
     details = models.JSONField("详情", default=dict)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which payload ``hash`` was computed over (``greenlist.audit.digests``); set on every append.
+    hash_version = models.PositiveSmallIntegerField("哈希格式")
 
     class Meta:
         ordering = ["id"]
@@ -72,3 +77,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("审计事件只能追加，不能删除。")
+
+
+class AuditHead(models.Model):
+    """The chain's head, kept outside the event table: how many events there are, the last one's id
+    and hash, and an HMAC over those three keyed by ``SECRET_KEY`` (``greenlist.audit.head``).
+
+    A single row (id 1), rewritten in the transaction of every append. Without the key nobody can
+    write a head that matches a chain whose tail was cut off or whose hashes were recomputed."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    count = models.BigIntegerField("事件数")
+    last_id = models.BigIntegerField("最后事件编号")
+    last_hash = models.CharField("最后事件哈希", max_length=64)
+    # Empty when the head could not be re-signed because it was already broken (never laundered).
+    signature = models.CharField("签名", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链头"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.count} 个事件，最后事件 #{self.last_id}"

@@ -19,6 +19,7 @@ from django.core.serializers.python import Deserializer
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from greenlist.audit.integrity import allow_rewrite
 from greenlist.ops.archive import BackupArchive
 from greenlist.ops.backup import LEGACY_CHECKSUM, BackupError, applied_migrations, manifest, tracked_models
 from greenlist.scoping import unscoped
@@ -76,7 +77,7 @@ def _check_target(info: dict[str, Any], *, replace: bool) -> None:
 def _load(archive: BackupArchive, info: dict[str, Any]) -> None:
     version = info.get("checksum", LEGACY_CHECKSUM)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), allow_rewrite():
             tracked = tracked_models()
             # Reference rows created by migrate (units, batches, content types) are replaced too,
             # and so are the many-to-many rows (user groups and permissions) that point at them.

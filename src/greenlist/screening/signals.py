@@ -66,6 +66,17 @@ def _everything(sender: Any, instance: Any, **kwargs: Any) -> None:
     changed(full=True)
 
 
+def _not_raw(receiver: Any) -> Any:
+    """Rows loaded as they are (fixtures, a restore) carry their own screening state."""
+
+    def receive(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if not kwargs.get("raw"):
+            receiver(sender, instance, **kwargs)
+
+    receive.__name__ = receiver.__name__
+    return receive
+
+
 def connect() -> None:
     pre_save.connect(_remember_evaluator, sender=Application, dispatch_uid="screening-app-pre")
     receivers: list[tuple[Any, tuple[type, ...]]] = [
@@ -77,6 +88,7 @@ def connect() -> None:
         (_everything, (EnergyLevelEntry,)),
     ]
     for receiver, senders in receivers:
+        receiver = _not_raw(receiver)
         for sender in senders:
             uid = f"screening-{receiver.__name__}-{sender.__name__}"
             post_save.connect(receiver, sender=sender, dispatch_uid=uid, weak=False)
