@@ -51,7 +51,7 @@ def test_a_resubmission_keeps_its_place_under_the_cap(personas, make_application
 
 
 def test_recommending_beyond_the_quota_is_refused_until_the_province_raises_it(personas, make_application):
-    from greenlist.campaign.unit_actions import override_quota
+    from greenlist.decisions.submission import override_quota
 
     with unscoped():
         apps = [make_application(make_org("石家庄市"), state="city_review") for _ in range(3)]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from greenlist.audit.models import Action, AuditEvent
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, Attachment, Consultation, UnitSubmission
-from greenlist.campaign.unit_actions import (
+from greenlist.decisions.submission import (
     override_quota,
     record_consultation,
     reopen_submission,

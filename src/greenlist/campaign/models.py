@@ -217,6 +217,11 @@ class Consultation(models.Model):
     opinion = models.TextField("意见")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now=True)
+    # How the city handled a department's objection (C1 blocks submission until it is recorded).
+    handling = models.TextField("推荐单位处理情况", blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = ScopedManager()
     unscoped = models.Manager()
@@ -249,6 +254,12 @@ class UnitSubmission(models.Model):
     reopened_until = models.DateTimeField("省厅延期至", null=True, blank=True)
     quota_override = models.PositiveIntegerField("省厅核定推荐名额", null=True, blank=True)
     quota_override_reason = models.TextField("核定理由", blank=True)
+    # The list as submitted: applications in ranking order with verdicts, rulings, opinions and
+    # quota. Documents are made from it; its hash is in the audit trail.
+    snapshot = models.JSONField("报送快照", null=True, blank=True)
+    snapshot_hash = models.CharField("快照校验值", max_length=64, blank=True)
+    returned_at = models.DateTimeField("省厅退回时间", null=True, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
 
     objects = ScopedManager()
     unscoped = models.Manager()

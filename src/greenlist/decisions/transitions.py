@@ -93,6 +93,8 @@ def transition(
             raise NotPermitted(
                 f"“{move.label}”只能由{'、'.join(Role(r).label for r in sorted(move.roles))}操作。"
             )
+        if not any(t.target == target and role in t.roles for t in workflow.TRANSITIONS):
+            raise NotPermitted(f"{Role(role).label}不能将申报变更为“{State(target).label}”。")
         if move is None:
             raise RuleRefused(
                 f"申报当前状态为“{State(current.state).label}”，不能变更为“{State(target).label}”。"

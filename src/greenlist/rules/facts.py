@@ -92,6 +92,7 @@ class Application:
     park: ParkFacts = field(default_factory=ParkFacts)
     supply_chain: SupplyChainFacts = field(default_factory=SupplyChainFacts)
     has_experience_report: bool = False  # R1
+    has_evaluation_report: bool = False  # R1: a third-party evaluation's report is uploaded
     key: str = ""  # caller's identifier (e.g. database id), echoed back untouched
 
 
@@ -127,6 +128,8 @@ class UnitFacts:
     provincial_factories: int  # active provincial green factories of the unit
     recommended_factories: int
     consulted_departments: frozenset[str] = frozenset()
+    # Departments that disagreed and whose opinion the city has not yet recorded handling of (C1).
+    unhandled_dissent: frozenset[str] = frozenset()
     quota_override: int | None = None  # set only by the province, with a recorded reason
     quota_override_reason: str = ""
     reopened_until: dt.datetime | None = None  # the province reopened submission (D1)

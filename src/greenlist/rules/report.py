@@ -17,7 +17,7 @@ from typing import NamedTuple
 from greenlist.rules.batch import Batch
 from greenlist.rules.facts import Application
 from greenlist.rules.findings import Finding, cite
-from greenlist.rules.vocabulary import Category, Effect
+from greenlist.rules.vocabulary import Category, Effect, Method
 
 COUNTING_RULE = "按去除空白后的字数计，标点计入"
 _NUMERALS = "一二三四五六七八九十"
@@ -49,20 +49,33 @@ def count_chars(text: str) -> int:
 
 
 def r1_report_provided(batch: Batch, application: Application) -> list[Finding]:
-    """R1: factory and park applicants (the batch's ``report_required_categories``) provide the report."""
+    """R1: the material sent with the application: factory and park applicants (the batch's
+    ``report_required_categories``) provide the typical experience report; a third-party
+    evaluation provides the evaluator's report."""
+    findings = []
     if (
-        application.category.value not in batch.report_required_categories
-        or application.has_experience_report
+        application.category.value in batch.report_required_categories
+        and not application.has_experience_report
     ):
-        return []
-    return [
-        cite(
-            batch,
-            "R1",
-            Effect.BLOCK,
-            f"{application.category.label}申报单位须随申报材料报送典型经验报告（附件2），尚未提供",
+        findings.append(
+            cite(
+                batch,
+                "R1",
+                Effect.BLOCK,
+                f"{application.category.label}申报单位须随申报材料报送典型经验报告（附件2），尚未提供",
+            )
         )
-    ]
+    if application.method is Method.THIRD_PARTY and not application.has_evaluation_report:
+        findings.append(
+            cite(
+                batch,
+                "R1",
+                Effect.BLOCK,
+                "采用第三方评价，须随申报材料上传第三方评价报告，尚未上传",
+                document="evaluation",
+            )
+        )
+    return findings
 
 
 def _breach(batch: Batch, section: str, limit: str, actual: int, message: str) -> Finding:

@@ -61,8 +61,9 @@ def department_label(code: str) -> str:
 
 
 def c1_consultation(batch: Batch, unit: UnitFacts) -> list[Finding]:
-    """C1: one block finding per department of the batch whose opinion is not recorded."""
-    return [
+    """C1: one block finding per department of the batch whose opinion is not recorded, and per
+    department that disagreed while the city has not recorded how it handled the objection."""
+    missing = [
         cite(
             batch,
             "C1",
@@ -73,6 +74,18 @@ def c1_consultation(batch: Batch, unit: UnitFacts) -> list[Finding]:
         for code in batch.consultation_departments
         if code not in unit.consulted_departments
     ]
+    dissent = [
+        cite(
+            batch,
+            "C1",
+            Effect.BLOCK,
+            f"{department_label(code)}对{unit.name}的推荐名单提出不同意见，推荐单位尚未记录处理情况，须处理后方可报送",
+            department=code,
+            dissent=True,
+        )
+        for code in sorted(unit.unhandled_dissent)
+    ]
+    return missing + dissent
 
 
 def d1_deadline(batch: Batch, unit: UnitFacts, now: dt.datetime) -> list[Finding]:

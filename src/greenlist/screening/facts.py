@@ -60,6 +60,11 @@ def application_facts(
     """The batch's applications: all of them (V3 counts across units), or only ``ids`` or the
     applications of ``units`` (for re-screening part of a batch or reading stored verdicts)."""
     selected = _applications(batch, ids, units)
+    with_evaluation = set(
+        Attachment.unscoped.filter(
+            application__in=selected, kind=Attachment.Kind.EVALUATION_REPORT
+        ).values_list("application_id", flat=True)
+    )
     with_report = set(
         Attachment.unscoped.filter(
             application__in=selected, kind=Attachment.Kind.EXPERIENCE_REPORT
@@ -102,6 +107,7 @@ def application_facts(
                 producer_responsibility_pilot=producer_responsibility_pilot,
             ),
             has_experience_report=pk in with_report,
+            has_evaluation_report=pk in with_evaluation,
             key=str(pk),
         )
         for (
@@ -317,8 +323,13 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
         .annotate(n=Count("id"))
     )
     consulted: dict[int, set[str]] = defaultdict(set)
-    for unit_id, department in Consultation.unscoped.filter(batch=batch).values_list("unit_id", "department"):
+    dissent: dict[int, set[str]] = defaultdict(set)
+    for unit_id, department, agrees, handling in Consultation.unscoped.filter(batch=batch).values_list(
+        "unit_id", "department", "agrees", "handling"
+    ):
         consulted[unit_id].add(department)
+        if not agrees and not handling.strip():
+            dissent[unit_id].add(department)
     submissions = {s.unit_id: s for s in UnitSubmission.unscoped.filter(batch=batch)}
     result = []
     for unit in RecommendingUnit.objects.all():
@@ -329,6 +340,7 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
                 provincial_factories=provincial.get(unit.pk, 0),
                 recommended_factories=recommended.get(unit.pk, 0),
                 consulted_departments=frozenset(consulted[unit.pk]),
+                unhandled_dissent=frozenset(dissent[unit.pk]),
                 quota_override=submission.quota_override if submission else None,
                 quota_override_reason=submission.quota_override_reason if submission else "",
                 reopened_until=submission.reopened_until if submission else None,

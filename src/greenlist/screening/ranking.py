@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from greenlist.accounts.models import User
-from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, Batch
-from greenlist.campaign.workflow import State
-from greenlist.decisions.transitions import transition
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.scoring.ranking import RankedEntry, RankEntry, rank, within_quota
@@ -54,20 +48,3 @@ def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
         )
     }
     return Ranking(ranked, applications, quota, recommended, held_back, stored)
-
-
-def recommend_by_rank(batch: Batch, unit: RecommendingUnit, category: str, *, actor: User) -> int:
-    """Recommend, in rank order, the applications under review that the quota lets through.
-    Each move is the audited transition (and its Q1 guard); returns how many moved."""
-    ranking = rank_unit(batch, unit, category)
-    moved = 0
-    with transaction.atomic():
-        for key in ranking.recommended:
-            application = ranking.applications[key]
-            if application.state == State.CITY_REVIEW:
-                try:
-                    transition(application, State.CITY_RECOMMENDED, actor=actor)
-                except ActionRefused:
-                    break  # the quota is full (already recommended earlier): stop at the cut
-                moved += 1
-    return moved

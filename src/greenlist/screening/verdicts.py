@@ -153,7 +153,7 @@ def evaluator_standing(batch: Batch, evaluator: Evaluator, *, exclude: int | Non
 # --- storing -----------------------------------------------------------------------------------
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
+def finding_json(finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule,
         "clause": finding.clause,
@@ -200,7 +200,7 @@ def store(
                 application_id=int(item.key),
                 run=run,
                 eligible=item.eligible,
-                findings=[_finding_json(f) for f in item.findings],
+                findings=[finding_json(f) for f in item.findings],
                 screened_at=finished,
             )
             for item in result.applications
@@ -223,7 +223,7 @@ def store(
                 run=run,
                 projects=e.projects,
                 cap=e.cap,
-                reasons=[_finding_json(f) for f in e.reasons],
+                reasons=[finding_json(f) for f in e.reasons],
             )
             for e in result.evaluators
         ],
@@ -342,7 +342,7 @@ def stored(
                     version=state(batch).screened_version,
                     started=timezone.now(),
                 )
-            verdicts.update({int(i.key): [_finding_json(f) for f in i.findings] for i in result.applications})
+            verdicts.update({int(i.key): [finding_json(f) for f in i.findings] for i in result.applications})
         units = facts.unit_facts(batch)
         if unit_names is not None:
             units = [u for u in units if u.name in set(unit_names)]

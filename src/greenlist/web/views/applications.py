@@ -21,7 +21,7 @@ from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES, State
-from greenlist.decisions.transitions import transition
+from greenlist.decisions.transitions import LISTING, transition
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.screening import verdicts
 from greenlist.web import charts
@@ -139,6 +139,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history.order_by("-id"),
             "screened": screened,
             "screening": stored,
+            "listing_targets": [str(s) for s in LISTING],
+            "to_acknowledge": [
+                f
+                for f in (screened.findings if screened else ())
+                if f.effect is Effect.WARN and not f.dismissed
+            ],
             "attachments": application.attachments.exclude(kind="picture").order_by("kind", "-uploaded_at"),
             "editable": application.state in workflow.EDITABLE_STATES,
             "returned_reason": history.filter(details__to="returned")
@@ -163,11 +169,10 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST.get("target", ""),
             actor=request.user,  # type: ignore[arg-type]
             reason=request.POST.get("reason", ""),
+            acknowledge=request.POST.getlist("acknowledge"),
         )
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
-    except ValueError:
-        messages.error(request, "目标状态无效。")
     else:
         messages.success(request, "状态已更新。")
     return redirect("application_detail", pk=pk)

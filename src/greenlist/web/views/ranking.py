@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
+from greenlist.campaign.actions import ActionRefused
+from greenlist.decisions.ranking import recommend_by_rank
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Category
-from greenlist.screening.ranking import rank_unit, recommend_by_rank
+from greenlist.screening.ranking import rank_unit
 from greenlist.web.views.common import current_batch, require_roles, user_of
 
 
@@ -67,6 +69,16 @@ def ranking_recommend(request: HttpRequest) -> HttpResponse:
     user = require_roles(request, Role.CITY)
     assert user.unit is not None
     category = _category(request)
-    moved = recommend_by_rank(current_batch(request), user.unit, category, actor=user)
-    messages.success(request, f"已按排名将 {moved} 项设为拟推荐。")
+    try:
+        moved = recommend_by_rank(
+            current_batch(request),
+            user.unit,
+            category,
+            actor=user,
+            acknowledge_warnings=request.POST.get("acknowledge") == "all",
+        )
+    except ActionRefused as refusal:
+        messages.error(request, f"未做任何修改：{refusal}")
+    else:
+        messages.success(request, f"已按排名将 {moved} 项设为拟推荐。")
     return redirect(f"/ranking/?category={category}")

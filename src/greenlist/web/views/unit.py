@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, Consultation, UnitSubmission
-from greenlist.campaign.unit_actions import (
+from greenlist.campaign.workflow import RECOMMENDED_STATES
+from greenlist.decisions.submission import (
     override_quota,
     record_consultation,
     reopen_submission,
     submission_blockers,
     submit_to_province,
 )
-from greenlist.campaign.workflow import RECOMMENDED_STATES
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Department
 from greenlist.screening import verdicts
