@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -122,3 +123,22 @@ class Personas:
 @pytest.fixture
 def personas(batch: Batch, make_application: Callable[..., Application]) -> Personas:
     return Personas(batch, make_application)
+
+
+@pytest.fixture
+def clean_application(
+    batch: Batch, make_application: Callable[..., Application]
+) -> Callable[..., Application]:
+    """A self-evaluated green-factory application under the city's review with no exclusion."""
+
+    def make(unit_name: str = "石家庄市", name: str = "清白制造有限公司", **fields: Any) -> Application:
+        from tests import factories
+
+        with unscoped():
+            fields.setdefault("state", "city_review")
+            fields.setdefault("submitted_at", dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+            return make_application(
+                factories.listed_factory(unit_name, name), method="self", score=90, **fields
+            )
+
+    return make

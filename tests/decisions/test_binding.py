@@ -12,7 +12,7 @@ from greenlist.decisions.transitions import transition, update_application
 from greenlist.registry.models import BlacklistEntry
 from greenlist.scoping import unscoped
 from tests.conftest import make_evaluator, make_org
-from tests.decisions.conftest import dishonest, mark_submitted
+from tests.factories import dishonest, mark_submitted
 
 
 def state_of(application: Application) -> tuple:

@@ -10,7 +10,7 @@ from greenlist.decisions.rulings import reverse_ruling, rule_on_finding
 from greenlist.decisions.transitions import transition
 from greenlist.screening import verdicts
 from greenlist.screening.models import Ruling
-from tests.decisions.conftest import dishonest
+from tests.factories import dishonest
 
 
 def e6(application):

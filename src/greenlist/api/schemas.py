@@ -68,3 +68,44 @@ class ImportOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class TransitionIn(Schema):
+    to: str
+    reason: str = ""
+    acknowledge: list[str] = []  # rule ids of warnings the caller has read
+
+
+class TransitionOut(Schema):
+    id: int
+    state: str
+
+
+class RefusalOut(Schema):
+    detail: str
+    findings: list[FindingOut] = []
+
+
+class SubmitIn(Schema):
+    confirm: bool = False
+
+
+class SubmitOut(Schema):
+    unit: str
+    submitted_at: dt.datetime
+    snapshot_hash: str
+
+
+class BlockedOut(Schema):
+    detail: str
+    blockers: list[FindingOut]
+
+
+class ReturnIn(Schema):
+    reason: str = ""
+
+
+class ReturnOut(Schema):
+    unit: str
+    returned_at: dt.datetime
+    reason: str

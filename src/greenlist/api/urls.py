@@ -6,13 +6,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import File, NinjaAPI, UploadedFile
-from ninja.errors import HttpError
 from ninja.responses import Status
 
 from greenlist.accounts.models import Role, User
 from greenlist.api.auth import TokenAuth
+from greenlist.api.common import batch_of, finding_out, require
 from greenlist.api.schemas import (
     ApplicationDetailOut,
     ApplicationOut,
@@ -21,10 +21,9 @@ from greenlist.api.schemas import (
     ImportOut,
     QuotaOut,
 )
-from greenlist.campaign.lookups import batch_or_404
-from greenlist.campaign.models import Application, Batch
+from greenlist.api.workflow import router as workflow_router
+from greenlist.campaign.models import Application
 from greenlist.exchange.importer import import_workbook
-from greenlist.rules.findings import Finding
 from greenlist.screening import verdicts
 from greenlist.screening.models import Verdict
 
@@ -35,33 +34,9 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
 )
+api.add_router("", workflow_router)
 
 MAX_UPLOAD = 200 * 1024 * 1024
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _require(request: HttpRequest, *roles: str) -> User:
-    user = _user(request)
-    role = Role.PROVINCE if user.role == Role.ADMIN else user.role
-    if role not in roles:
-        raise HttpError(403, "您的角色无权调用此接口。")
-    return user
-
-
-def _batch(code: str | None) -> Batch:
-    try:
-        return batch_or_404(code)
-    except Http404 as exc:
-        raise HttpError(404, str(exc)) from exc
-
-
-def _finding(f: Finding) -> dict[str, str]:
-    return {**f.as_contract(), "effect": str(f.effect), "ruling": f.ruling}
 
 
 def _application(a: Application) -> dict[str, Any]:
@@ -93,7 +68,9 @@ def list_applications(
     state: str | None = None,
     unit: str | None = None,
 ) -> Any:
-    rows = Application.objects.filter(batch=_batch(batch)).select_related("organisation", "unit", "evaluator")
+    rows = Application.objects.filter(batch=batch_of(batch)).select_related(
+        "organisation", "unit", "evaluator"
+    )
     if category:
         rows = rows.filter(category=category)
     if state:
@@ -123,7 +100,7 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
         {
             **_application(a),
             "eligible": result.eligible,
-            "findings": [_finding(f) for f in result.findings],
+            "findings": [finding_out(f) for f in result.findings],
             "screened_at": verdict.screened_at,
             "data_version": verdict.run.data_version,
             "stale": stored.stale,
@@ -133,15 +110,15 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
 
 @api.get("/quotas", response=list[QuotaOut], summary="推荐名额（Q1）与报送前须处理事项")
 def quotas(request: HttpRequest, batch: str | None = None) -> Any:
-    user = _require(request, Role.CITY, Role.DEPARTMENT, Role.PROVINCE)
-    result = verdicts.stored(_batch(batch), unit_names=_visible_units(user)).result
+    user = require(request, Role.CITY, Role.DEPARTMENT, Role.PROVINCE)
+    result = verdicts.stored(batch_of(batch), unit_names=_visible_units(user)).result
     return [
         {
             "unit": q.unit.name,
             "provincial_factories": q.unit.provincial_factories,
             "quota": q.quota,
             "computed_quota": q.computed_quota,
-            "blockers": [_finding(f) for f in q.findings],
+            "blockers": [finding_out(f) for f in q.findings],
         }
         for q in result.quotas
     ]
@@ -149,8 +126,8 @@ def quotas(request: HttpRequest, batch: str | None = None) -> Any:
 
 @api.get("/evaluators", response=list[EvaluatorOut], summary="第三方评价机构项目数（全省合计）与可否采信")
 def evaluators(request: HttpRequest, batch: str | None = None) -> Any:
-    _require(request, Role.CITY, Role.PROVINCE)
-    result = verdicts.stored(_batch(batch), unit_names=[]).result
+    require(request, Role.CITY, Role.PROVINCE)
+    result = verdicts.stored(batch_of(batch), unit_names=[]).result
     return [
         {
             "uscc": e.evaluator.uscc,
@@ -158,7 +135,7 @@ def evaluators(request: HttpRequest, batch: str | None = None) -> Any:
             "projects": e.projects,
             "cap": e.cap,
             "accepted": e.accepted,
-            "reasons": [_finding(f) for f in e.reasons],
+            "reasons": [finding_out(f) for f in e.reasons],
         }
         for e in result.evaluators
     ]
@@ -170,7 +147,7 @@ def evaluators(request: HttpRequest, batch: str | None = None) -> Any:
     summary="导入交换工作簿（全部或全不）",
 )
 def upload_workbook(request: HttpRequest, file: UploadedFile = File(...), batch: str | None = None) -> Any:  # noqa: B008
-    user = _require(request, Role.CITY, Role.PROVINCE)
+    user = require(request, Role.CITY, Role.PROVINCE)
     if file.size is not None and file.size > MAX_UPLOAD:
         return Status(413, {"detail": f"文件过大，上限为 {MAX_UPLOAD // 1024 // 1024} MB。"})
     with tempfile.TemporaryDirectory() as folder:
@@ -179,7 +156,7 @@ def upload_workbook(request: HttpRequest, file: UploadedFile = File(...), batch:
             for piece in file.chunks():
                 handle.write(piece)
         report = import_workbook(
-            path, batch=_batch(batch), actor=user, only_unit=None if user.is_province else user.unit
+            path, batch=batch_of(batch), actor=user, only_unit=None if user.is_province else user.unit
         )
     body = report.as_dict()
     return Status(

@@ -1,12 +1,10 @@
+"""Small builders for tests that need specific data (a listed factory, a record, a submitted unit)."""
+
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
-import pytest
-
-from greenlist.campaign.models import Application, Batch, UnitSubmission
+from greenlist.campaign.models import Batch, UnitSubmission
 from greenlist.registry.models import NegativeRecord, Organisation, ProvincialListEntry
 from greenlist.scoping import unscoped
 from tests.conftest import make_org, unit
@@ -25,21 +23,6 @@ def listed_factory(unit_name: str, name: str) -> Organisation:
         status="active",
     )
     return org
-
-
-@pytest.fixture
-def clean_application(
-    batch: Batch, make_application: Callable[..., Application]
-) -> Callable[..., Application]:
-    """A self-evaluated green-factory application under the city's review with no exclusion."""
-
-    def make(unit_name: str = "石家庄市", name: str = "清白制造有限公司", **fields: Any) -> Application:
-        with unscoped():
-            fields.setdefault("state", "city_review")
-            fields.setdefault("submitted_at", dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
-            return make_application(listed_factory(unit_name, name), method="self", score=90, **fields)
-
-    return make
 
 
 def dishonest(org: Organisation, *, by_name: bool = False) -> NegativeRecord:
