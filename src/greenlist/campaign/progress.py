@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from greenlist.campaign.models import Job
 
 PROGRESS_ALIAS = "progress"
 FILE_NAME = "progress.json"
+# The import and its heartbeat thread both update the file: one read-modify-write at a time.
+_file_lock = threading.Lock()
 
 
 def _uses_file() -> bool:
@@ -43,11 +46,14 @@ def write(job: Job, **fields: Any) -> None:
     at once to other connections and processes."""
     if _uses_file():
         path = _path(job)
-        current = _read_file(path)
-        current.update({k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in fields.items()})
-        temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}")
-        temporary.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)  # readers see the old or the new file, never half of one
+        with _file_lock:
+            current = _read_file(path)
+            current.update(
+                {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in fields.items()}
+            )
+            temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}")
+            temporary.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, path)  # readers see the old or the new file, never half of one
     else:
         Job.objects.using(PROGRESS_ALIAS).filter(pk=job.pk).update(**fields)
 
