@@ -60,8 +60,16 @@ class Workers:
     def start(self, *extra: str) -> subprocess.Popen[bytes]:
         log = (self.tmp_path / f"worker-{len(self.processes)}.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "greenlist", "worker", "--interval", "0.1", "--no-startup-delay"]
-            + ["--notify-every", "0", *extra],
+            [
+                sys.executable,
+                "-m",
+                "greenlist",
+                "worker",
+                "--interval=0.1",
+                "--no-startup-delay",
+                "--notify-every=0",
+                *extra,
+            ],
             env=self.env,
             cwd=self.tmp_path,
             stdout=log,
