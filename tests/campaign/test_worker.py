@@ -238,3 +238,16 @@ def test_sigterm_stops_an_idle_worker_at_once(workers):
     _wait(lambda: worker_last_seen() is not None, "the worker to start")
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
+
+
+def test_run_job_runs_a_queued_job_in_the_foreground_once(workers, province, tmp_path):
+    before = _negative_records()
+    job = _queue(_records(tmp_path, 4, "r"), province)
+    first = workers.command("run-job", str(job.pk))
+    assert first.returncode == 0, first.stderr
+    assert _job(job.pk).status == Job.Status.DONE
+    again = workers.command("run-job", str(job.pk))
+    assert again.returncode != 0
+    assert "不在排队中" in again.stderr
+    assert _negative_records() == before + 4
+    assert AuditEvent.objects.filter(action=Action.REGISTRY_IMPORT).count() == 1
