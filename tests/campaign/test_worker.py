@@ -21,7 +21,7 @@ from greenlist.accounts.models import Role, User
 from greenlist.audit.models import Action, AuditEvent
 from greenlist.campaign import progress
 from greenlist.campaign.jobs import WORKER_DIED, start_import
-from greenlist.campaign.models import Batch, Job
+from greenlist.campaign.models import Batch, Job, Notification
 from greenlist.campaign.workers import QUEUES, worker_last_seen
 from greenlist.registry.models import NegativeRecord
 from tests.conftest import make_user
@@ -251,3 +251,13 @@ def test_run_job_runs_a_queued_job_in_the_foreground_once(workers, province, tmp
     assert "不在排队中" in again.stderr
     assert _negative_records() == before + 4
     assert AuditEvent.objects.filter(action=Action.REGISTRY_IMPORT).count() == 1
+
+
+def test_the_worker_sends_queued_notices_through_its_task_queue(workers, province):
+    province.email = "province@example.com"
+    province.save()
+    notice = Notification.objects.create(recipient=province, subject="测试通知", body="正文", key="w-test")
+    workers.start("--notify-every=0.5")
+    _wait(lambda: Notification.objects.get(pk=notice.pk).sent_at is not None, "the notice to be sent")
+    sent = DBTaskResult.objects.filter(task_path="greenlist.campaign.workers.send_notices", status="SUCCESSFUL")
+    assert sent.exists()
