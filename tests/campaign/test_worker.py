@@ -259,5 +259,7 @@ def test_the_worker_sends_queued_notices_through_its_task_queue(workers, provinc
     notice = Notification.objects.create(recipient=province, subject="测试通知", body="正文", key="w-test")
     workers.start("--notify-every=0.5")
     _wait(lambda: Notification.objects.get(pk=notice.pk).sent_at is not None, "the notice to be sent")
-    sent = DBTaskResult.objects.filter(task_path="greenlist.campaign.workers.send_notices", status="SUCCESSFUL")
+    sent = DBTaskResult.objects.filter(
+        task_path="greenlist.campaign.workers.send_notices", status="SUCCESSFUL"
+    )
     assert sent.exists()
