@@ -29,8 +29,17 @@ def _fast_passwords(settings: Any) -> None:
     # Client.login() authenticates without a request, which login throttling needs; the
     # throttling has its own test with it enabled (tests/web/test_security.py).
     settings.AXES_ENABLED = False
-    # Background jobs run inside the request in tests (a detached process cannot see the test database).
-    settings.GREENLIST_JOBS_INLINE = True
+    # Tasks run inside the request, except in the tests of the worker itself (tests/campaign/
+    # test_worker.py), which use the database backend and real worker processes.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASKS["default"]["QUEUES"],
+        }
+    }
+    # In-process runs keep progress in files: the "progress" connection cannot see rows of a
+    # test's own uncommitted transaction.
+    settings.GREENLIST_PROGRESS_STORE = "file"
     settings.GREENLIST_SCREENING_ON_READ = True
 
 

@@ -80,6 +80,7 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "import": ("GET", lambda p: "/import/", {}),
     "job": ("GET", lambda p: f"/jobs/{p.job.pk}/", {}),
     "job_progress": ("GET", lambda p: f"/jobs/{p.job.pk}/progress/", {}),
+    "job_retry": ("POST", lambda p: f"/jobs/{p.job.pk}/retry/", {}),
     "template": ("GET", lambda p: "/templates/workbook/", {}),
     "api:openapi-json": ("GET", lambda p: "/api/openapi.json", {}),
     "api:openapi-view": ("GET", lambda p: "/api/docs", {}),
@@ -132,6 +133,8 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "import": (200, 200, 200, 403, 403, 403, 403, 403, 302),
     "job": (200, 200, 404, 404, 404, 404, 404, 404, 302),
     "job_progress": (200, 200, 404, 404, 404, 404, 404, 404, 302),
+    # Only the uploader may retry (the province sees every job but retries none of others').
+    "job_retry": (404, 302, 404, 404, 404, 404, 404, 404, 302),
     "login": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "logout": (302, 302, 302, 302, 302, 302, 302, 302, 302),
     "province_unit_action": (302, 403, 403, 403, 403, 403, 403, 403, 302),

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",
     "axes",
     "whitenoise.runserver_nostatic",
@@ -113,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests that run the real worker process share the test database with it, so it is a file
+    # (an in-memory database is invisible to another process).
+    DATABASES["default"]["TEST"] = {"NAME": str(WORK_DIR / "test-greenlist.sqlite3")}
+# Import progress is committed on a second connection to the same database, outside the
+# import's own transaction, so the page's progress bar moves (greenlist.campaign.progress).
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -193,14 +201,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 GREENLIST_PROVINCE = os.environ.get("GREENLIST_PROVINCE", "hebei")
 GREENLIST_DATA_DIR = Path(os.environ.get("GREENLIST_DATA_DIR", PACKAGE_DIR / "data"))
 GREENLIST_DEFAULT_BATCH = os.environ.get("GREENLIST_BATCH", "2024")
-# Background jobs run in a detached `greenlist run-job` process; tests run them inline.
-GREENLIST_JOBS_INLINE = env_bool("GREENLIST_JOBS_INLINE", False)
 # Readers bring stale screening verdicts up to date themselves (tests, one-process tools);
 # otherwise the worker does and pages say 正在更新 meanwhile.
 GREENLIST_SCREENING_ON_READ = env_bool("GREENLIST_SCREENING_ON_READ", False)
 # `greenlist restore` refuses a backup whose members (uncompressed) exceed these, before extracting.
 GREENLIST_RESTORE_MAX_MEMBER_BYTES = int(os.environ.get("GREENLIST_RESTORE_MAX_MEMBER_BYTES", 8 * 1024**3))
 GREENLIST_RESTORE_MAX_TOTAL_BYTES = int(os.environ.get("GREENLIST_RESTORE_MAX_TOTAL_BYTES", 64 * 1024**3))
+
+# Background work (imports, e-mail notices) runs in `greenlist worker` processes: Django's task
+# API (the django-tasks backport) with the database backend, so no extra server is needed.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["imports", "screening", "email"],
+    }
+}
+# Where a running import's progress and heartbeat go: "database" (the "progress" connection;
+# PostgreSQL) or "file" (beside the upload; SQLite, whose single writer is the import itself).
+GREENLIST_PROGRESS_STORE = os.environ.get(
+    "GREENLIST_PROGRESS_STORE",
+    "file" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "database",
+)
+# A running job whose heartbeat is older than this is taken as dead (its worker was killed).
+GREENLIST_WORKER_HEARTBEAT = float(os.environ.get("GREENLIST_WORKER_HEARTBEAT", "5"))
+GREENLIST_WORKER_STALE_AFTER = float(os.environ.get("GREENLIST_WORKER_STALE_AFTER", "60"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenlist@localhost")

@@ -67,7 +67,9 @@ def test_the_rule_catalogue_lists_every_rule_id_with_its_clause(demo, client):
     assert "近三年企业被列为失信被执行人的，不得推荐。" in page
 
 
-def test_an_import_through_the_page_changes_the_screening_at_once(demo, client, tmp_path):
+def test_an_import_through_the_page_changes_the_screening_at_once(
+    demo, client, tmp_path, django_capture_on_commit_callbacks
+):
     login(client, "province")
     target = next(
         r for r in client.get("/screening/", {"unit": "衡水市", "show": "eligible"}).context["rows"]
@@ -84,14 +86,17 @@ def test_an_import_through_the_page_changes_the_screening_at_once(demo, client, 
             }
         ],
     )
-    with path.open("rb") as handle:
-        response = client.post("/import/", {"file": handle}, follow=True)
+    with path.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/import/", {"file": handle})
+    response = client.get(response["Location"])
     assert "导入成功" in response.content.decode()
     after = client.get(f"/applications/{target.key}/").content.decode()
     assert "不得推荐" in after and "E6" in after and "2024-01-02" in after
 
 
-def test_a_bad_upload_lists_its_rows_and_changes_nothing(demo, client, tmp_path):
+def test_a_bad_upload_lists_its_rows_and_changes_nothing(
+    demo, client, tmp_path, django_capture_on_commit_callbacks
+):
     login(client, "province")
     with unscoped():
         before = NegativeRecord.objects.count()
@@ -99,8 +104,9 @@ def test_a_bad_upload_lists_its_rows_and_changes_nothing(demo, client, tmp_path)
         tmp_path / "负面记录.csv",
         [{"统一社会信用代码": "bad", "名称": "某", "类型": "偷漏税", "开始日期": "2023-01-01"}],
     )
-    with path.open("rb") as handle:
-        page = client.post("/import/", {"file": handle}, follow=True).content.decode()
+    with path.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/import/", {"file": handle})
+    page = client.get(response["Location"]).content.decode()
     assert "导入失败" in page and "统一社会信用代码应为18位" in page
     with unscoped():
         assert NegativeRecord.objects.count() == before
@@ -126,13 +132,16 @@ def test_the_province_dashboard_carries_its_charts_as_data(demo, client):
     assert client.get("/static/vendor/plotly/plotly.min.js").status_code == 200
 
 
-def test_an_import_runs_as_a_job_whose_page_survives_a_reload(demo, client, tmp_path):
+def test_an_import_runs_as_a_job_whose_page_survives_a_reload(
+    demo, client, tmp_path, django_capture_on_commit_callbacks
+):
     login(client, "province")
     path = write_csv(
         tmp_path / "负面记录.csv",
         [{"统一社会信用代码": "", "名称": "某公司", "类型": "偷漏税", "开始日期": "2023-01-01"}],
     )
-    with path.open("rb") as handle:
+    # The task is enqueued after commit (here run at once by the test settings' immediate backend).
+    with path.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         response = client.post("/import/", {"file": handle})
     job_url = response["Location"]
     assert job_url.startswith("/jobs/")

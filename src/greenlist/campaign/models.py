@@ -361,6 +361,13 @@ class Job(models.Model):
     result = models.JSONField("结果", default=dict, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The django-tasks result row that runs this job (a new one on each retry).
+    task_id = models.CharField("任务队列编号", max_length=64, blank=True)
+    # Which worker runs it ("host:pid:worker id") and when it last said it was alive: how a
+    # job whose worker was killed is recognised (campaign/jobs.py, recover_stale_jobs).
+    worker = models.CharField("处理进程", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -370,7 +377,34 @@ class Job(models.Model):
         return f"{self.original_name}（{self.get_status_display()}）"
 
     @property
+    def retryable(self) -> bool:
+        """Failed without importing anything (interrupted, not refused for bad rows), and the
+        upload is still there to import again."""
+        return (
+            self.status == self.Status.FAILED
+            and bool((self.result or {}).get("fatal"))
+            and Path(self.file).is_file()
+        )
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
         return min(99, round(100 * self.done / self.total)) if self.total else 0
+
+
+class WorkerBeat(models.Model):
+    """One row per `greenlist worker` process: when it was last seen alive (for /readyz and
+    `greenlist status`: is anything processing the queues?)."""
+
+    worker_id = models.CharField("进程编号", max_length=64, unique=True)
+    host = models.CharField("主机", max_length=200)
+    pid = models.PositiveIntegerField("进程号")
+    started_at = models.DateTimeField("启动时间", auto_now_add=True)
+    last_seen = models.DateTimeField("最近心跳", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台处理进程"
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

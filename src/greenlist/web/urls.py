@@ -72,5 +72,6 @@ urlpatterns = [
     path("import/", screening.workbook_import, name="import"),
     path("jobs/<int:pk>/", screening.job, name="job"),
     path("jobs/<int:pk>/progress/", screening.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/retry/", screening.job_retry, name="job_retry"),
     path("templates/<str:name>/", screening.template_download, name="template"),
 ]

@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
-from greenlist.campaign.jobs import start_import
+from greenlist.campaign import progress
+from greenlist.campaign.jobs import JobError, retry, start_import
 from greenlist.campaign.models import Application, Job
 from greenlist.exchange.sheets import BY_NAME
 from greenlist.exchange.templates import csv_bytes, workbook_bytes
@@ -165,10 +167,12 @@ def _job_for(request: HttpRequest, pk: int) -> Job:
     return job
 
 
-def _job_context(job: Job) -> dict[str, Any]:
+def _job_context(request: HttpRequest, job: Job) -> dict[str, Any]:
     report = job.result or {}
+    progress.live(job)
     return {
         "job": job,
+        "can_retry": job.retryable and job.created_by_id == user_of(request).pk,
         "running": job.status in (Job.Status.QUEUED, Job.Status.RUNNING),
         "report": report,
         "unlisted": report.get("error_count", 0) - len(report.get("errors", [])),
@@ -177,13 +181,29 @@ def _job_context(job: Job) -> dict[str, Any]:
 
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "web/job.html", _job_context(_job_for(request, pk)))
+    return render(request, "web/job.html", _job_context(request, _job_for(request, pk)))
 
 
 @login_required
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the job's card, polled every second until it finishes."""
-    return render(request, "web/_job.html", _job_context(_job_for(request, pk)))
+    return render(request, "web/_job.html", _job_context(request, _job_for(request, pk)))
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue an interrupted import again; only the user who uploaded it may."""
+    job = _job_for(request, pk)
+    if job.created_by_id != user_of(request).pk:
+        raise Http404("任务不存在或您无权操作。")
+    try:
+        retry(job, actor=user_of(request))
+    except JobError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新排队，导入将在后台重新运行。")
+    return redirect("job", pk=job.pk)
 
 
 @login_required
