@@ -3,6 +3,7 @@ kept here. A URL added without a row fails this test."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -90,6 +91,13 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "api:quotas": ("GET", lambda p: "/api/quotas", {}),
     "api:evaluators": ("GET", lambda p: "/api/evaluators", {}),
     "api:upload_workbook": ("POST", lambda p: "/api/workbooks", {"file": "负面记录.csv"}),
+    "api:application_transition": (
+        "JSON",
+        lambda p: f"/api/applications/{p.app_x.pk}/transition",
+        {"to": "submitted"},
+    ),
+    "api:unit_submit": ("JSON", lambda p: "/api/units/shijiazhuang/submit", {"confirm": True}),
+    "api:unit_return": ("JSON", lambda p: "/api/units/shijiazhuang/return", {"reason": "退回补正"}),
 }
 
 EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
@@ -104,6 +112,11 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "api:openapi-view": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api:quotas": (200, 200, 200, 200, 403, 403, 403, 403, 401),
     "api:upload_workbook": (400, 400, 400, 403, 403, 403, 403, 403, 401),
+    # Submitting is the applicant's move (the others' roles may not make it: 403); outside the
+    # caller's scope 404. The unit's D1 and C1 block its submission (409); nothing to return (409).
+    "api:application_transition": (403, 403, 404, 403, 200, 404, 404, 403, 401),
+    "api:unit_submit": (403, 409, 404, 403, 404, 404, 404, 404, 401),
+    "api:unit_return": (409, 403, 404, 403, 404, 404, 404, 404, 401),
     "application_detail": (200, 200, 404, 200, 200, 404, 404, 200, 302),
     "application_edit": (403, 403, 403, 403, 200, 404, 404, 403, 302),
     "application_list": (200, 200, 200, 200, 200, 200, 200, 200, 302),
@@ -219,6 +232,11 @@ def test_each_persona_gets_what_the_table_says(personas, name):
     for who in PERSONAS:
         client = client_for(personas, who, name.startswith("api:"))
         url = path(personas)
-        response = client.post(url, form(data)) if method == "POST" else client.get(url)
+        if method == "JSON":
+            response = client.post(url, json.dumps(data), content_type="application/json")
+        elif method == "POST":
+            response = client.post(url, form(data))
+        else:
+            response = client.get(url)
         got[who] = response.status_code
     assert got == EXPECTED[name]
