@@ -117,7 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests that run the real worker process share the test database with it, so it is a file
     # (an in-memory database is invisible to another process).
-    DATABASES["default"]["TEST"] = {"NAME": str(WORK_DIR / "test-greenlist.sqlite3")}
+    # GREENLIST_TEST_SQLITE names another file, so two test runs can share a working folder.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("GREENLIST_TEST_SQLITE", str(WORK_DIR / "test-greenlist.sqlite3"))
+    }
 # Import progress is committed on a second connection to the same database, outside the
 # import's own transaction, so the page's progress bar moves (greenlist.campaign.progress).
 DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

@@ -8,11 +8,13 @@ import zipfile
 from docx import Document
 from openpyxl import load_workbook
 
-from greenlist.campaign.exports import letter, pack, summary_table_file
 from greenlist.campaign.models import Application, Batch
+from greenlist.decisions.documents import letter, pack, summary_table_file
 from greenlist.demo.load import load_demo
 from greenlist.registry.models import RecommendingUnit
 from greenlist.scoping import unscoped
+from greenlist.screening.ranking import rank_unit
+from tests.factories import dishonest
 
 
 def demo_unit(name: str = "石家庄市"):
@@ -31,14 +33,16 @@ def test_the_unit_summary_table_lists_its_recommendations_in_order(db):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "石家庄市2024年度国家绿色制造名单推荐汇总表" in text
     with unscoped():
-        factories = list(
-            Application.objects.filter(unit=unit, category="factory", state="city_recommended")
-            .order_by("-score", "submitted_at", "id")
-            .values_list("organisation__name", flat=True)
-        )
+        ranking = rank_unit(batch, unit, "factory")
+        factories = [
+            ranking.applications[r.key].organisation.name
+            for r in ranking.ranked
+            if ranking.applications[r.key].state == "city_recommended"
+        ]
+    assert factories
     cells = [cell for table in table_texts(document) for row in table for cell in row]
     names_in_table = [name for name in cells if name in factories]
-    assert list(dict.fromkeys(names_in_table)) == factories  # every recommended factory, in order
+    assert list(dict.fromkeys(names_in_table)) == factories  # every recommended factory, in ranking order
     assert {
         "序号",
         "工厂名称",
@@ -49,6 +53,17 @@ def test_the_unit_summary_table_lists_its_recommendations_in_order(db):
         "企业名称",
         "类型",
     } <= set(cells)
+
+
+def test_an_application_excluded_after_submission_leaves_every_summary_table(db):
+    batch, unit = demo_unit()
+    with unscoped():
+        first = Application.objects.filter(unit=unit, category="factory", state="city_recommended").first()
+    dishonest(first.organisation)
+    for edition in (unit, None):
+        book = load_workbook(io.BytesIO(summary_table_file(batch, edition, "xlsx")))
+        values = {str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None}
+        assert first.organisation.name not in values
 
 
 def test_the_province_edition_covers_every_unit_in_excel(db):

@@ -28,7 +28,7 @@ from greenlist.registry.models import (
     RecommendingUnit,
 )
 from greenlist.rules.names import normalise_name
-from greenlist.rules.vocabulary import Department
+from greenlist.rules.vocabulary import Department, Effect
 from greenlist.scoping import unscoped
 from greenlist.screening import versions
 
@@ -65,6 +65,7 @@ def load_demo() -> dict[str, int]:
         _load_users(data, units)
         _load_unit_work(batch, units, province)
         if created:
+            _submit_shijiazhuang(batch, units["石家庄市"])
             versions.changed(full=True)  # loaded in bulk: no signals reached screening
             record(
                 actor=None,
@@ -204,6 +205,8 @@ def _recommend_shijiazhuang(batch: Batch, unit: RecommendingUnit) -> None:
         return
     result = verdicts.stored(batch, unit_names=[unit.name]).result
     eligible = {item.key for item in result.applications if item.eligible}
+    # The city has read each warning (e.g. S1) before recommending: the demo acknowledges them.
+    warned = {item.key: {f.rule for f in item.of(Effect.WARN)} for item in result.applications}
     quota = next(q.quota for q in result.quotas if q.unit.name == unit.name)
     limits = {"factory": quota, "park": 2, "supply_chain": 2}
     reviewing = Application.objects.filter(unit=unit, state=State.CITY_REVIEW).order_by(
@@ -213,7 +216,11 @@ def _recommend_shijiazhuang(batch: Batch, unit: RecommendingUnit) -> None:
     for application in reviewing:
         if str(application.pk) in eligible and limits[application.category] > 0:
             limits[application.category] -= 1
-            chosen.append(transition(application, State.CITY_RECOMMENDED, actor=city))
+            chosen.append(
+                transition(
+                    application, State.CITY_RECOMMENDED, actor=city, acknowledge=warned[str(application.pk)]
+                )
+            )
     complete_recommended(chosen, city)
 
 
@@ -253,6 +260,14 @@ def _load_users(data: DemoData, units: dict[str, RecommendingUnit]) -> None:
                 organisation=application.organisation,
                 first_name=application.organisation.name[:30],
             )
+
+
+def _submit_shijiazhuang(batch: Batch, unit: RecommendingUnit) -> None:
+    """石家庄市 has submitted its list (frozen; the province may return it); the other units are
+    still working on theirs."""
+    from greenlist.decisions.submission import submit_to_province
+
+    submit_to_province(batch=batch, unit=unit, actor=User.objects.get(username="city_shijiazhuang"))
 
 
 def _load_unit_work(batch: Batch, units: dict[str, RecommendingUnit], province: User) -> None:

@@ -21,8 +21,8 @@ from greenlist.campaign.attachments import (
     report_docx,
     save_report,
 )
-from greenlist.campaign.exports import letter, pack, recommended, summary_table_file
 from greenlist.campaign.models import Attachment, ExperienceReport
+from greenlist.decisions.documents import letter, pack, recommended, summary_table_file
 from greenlist.documents import READING_RULES, check_report
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.report import r2_report_limits

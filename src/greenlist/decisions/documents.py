@@ -10,11 +10,17 @@ import io
 import zipfile
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from greenlist.campaign.attachments import report_docx
-from greenlist.campaign.models import Application, Attachment, Batch, Consultation, ExperienceReport
+from greenlist.campaign.models import (
+    Application,
+    Attachment,
+    Batch,
+    Consultation,
+    ExperienceReport,
+    UnitSubmission,
+)
 from greenlist.campaign.workflow import State
 from greenlist.documents import (
     Consultation as ConsultationData,
@@ -31,21 +37,54 @@ from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
 from greenlist.registry.sync import load_province
 from greenlist.rules.vocabulary import Category, Department, ListStatus, ParkLevel
 from greenlist.scoping import unscoped
+from greenlist.screening import verdicts
+from greenlist.screening.ranking import rank_unit
 
 # What the unit recommended (whatever the province decided since), and what the province keeps.
-UNIT_EDITION_STATES = (State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED, State.PROVINCE_NOT_RECOMMENDED)
-PROVINCE_EDITION_STATES = (State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED)
+UNIT_EDITION_STATES: tuple[State, ...] = (
+    State.CITY_RECOMMENDED,
+    State.PROVINCE_RECOMMENDED,
+    State.PROVINCE_NOT_RECOMMENDED,
+)
+PROVINCE_EDITION_STATES: tuple[State, ...] = (State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED)
 
 
-def recommended(batch: Batch, unit: RecommendingUnit | None) -> QuerySet[Application]:
-    """In the unit's recommended order: best score first, earlier submission on a tie."""
-    states = UNIT_EDITION_STATES if unit else PROVINCE_EDITION_STATES
-    rows = Application.unscoped.filter(batch=batch, state__in=states).select_related(
-        "organisation", "unit", "evaluator"
-    )
-    if unit is not None:
-        rows = rows.filter(unit=unit)
-    return rows.order_by("unit__order", "-score", "submitted_at", "id")
+def _listed_ids(batch: Batch, unit: RecommendingUnit) -> list[int]:
+    """The unit's list in the order the city saw it: the snapshot of its submission, or, before
+    it submits, its recommendations in ranking order per category."""
+    submission = UnitSubmission.unscoped.filter(batch=batch, unit=unit, submitted_at__isnull=False).first()
+    if submission is not None and submission.snapshot:
+        return [entry["id"] for entry in submission.snapshot["applications"]]
+    ids = []
+    for category in Category:
+        ranking = rank_unit(batch, unit, category.value)
+        ids += [
+            int(r.key) for r in ranking.ranked if ranking.applications[r.key].state in UNIT_EDITION_STATES
+        ]
+    return ids
+
+
+def recommended(batch: Batch, unit: RecommendingUnit | None) -> list[Application]:
+    """附件1's rows. A unit's edition: its list as submitted (or as it stands, before submission).
+    The province's edition: every submitted list, unit by unit, less what the province declined.
+    Never an application whose stored verdict excludes it (a finding learnt after submission)."""
+    with unscoped():
+        if unit is not None:
+            ids, states = _listed_ids(batch, unit), UNIT_EDITION_STATES
+        else:
+            submitted = UnitSubmission.unscoped.filter(batch=batch, submitted_at__isnull=False).order_by(
+                "unit__order"
+            )
+            ids = [entry["id"] for s in submitted if s.snapshot for entry in s.snapshot["applications"]]
+            states = PROVINCE_EDITION_STATES
+        eligible = {
+            int(item.key) for item in verdicts.stored(batch, ids=ids).result.applications if item.eligible
+        }
+        rows = Application.unscoped.filter(pk__in=eligible, state__in=states).select_related(
+            "organisation", "unit", "evaluator"
+        )
+        by_id = {a.pk: a for a in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _row(application: Application, listed: set[str], province_wide: bool) -> SummaryRow:
