@@ -61,6 +61,19 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "unit_home": ("GET", lambda p: "/unit/", {}),
     "unit_consultation": ("POST", lambda p: "/unit/consultation/", {"department": "x"}),
     "unit_submit": ("POST", lambda p: "/unit/submit/", {}),
+    "unit_handling": (
+        "POST",
+        lambda p: "/unit/handling/",
+        {"department": "market_regulation", "handling": "已复核"},
+    ),
+    "application_ruling": (
+        "POST",
+        lambda p: f"/applications/{p.app_x.pk}/rulings/",
+        {"fingerprint": "0" * 32, "decision": "confirmed", "reason": "核实"},
+    ),
+    "rulings": ("GET", lambda p: "/rulings/", {}),
+    "ruling_reverse": ("POST", lambda p: "/rulings/999999/reverse/", {"reason": "撤销"}),
+    "selection": ("GET", lambda p: "/selection/", {}),
     "province_units": ("GET", lambda p: "/units/", {}),
     "province_unit_action": ("POST", lambda p: "/units/shijiazhuang/", {"action": "none"}),
     "audit_trail": ("GET", lambda p: "/audit/", {}),
@@ -165,6 +178,11 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "unit_consultation": (403, 302, 302, 302, 403, 403, 403, 403, 302),
     "unit_home": (403, 200, 200, 200, 403, 403, 403, 403, 302),
     "unit_submit": (403, 302, 302, 403, 403, 403, 403, 403, 302),
+    "unit_handling": (403, 302, 302, 403, 403, 403, 403, 403, 302),
+    "application_ruling": (302, 302, 404, 403, 403, 403, 403, 403, 302),
+    "rulings": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "ruling_reverse": (404, 403, 403, 403, 403, 403, 403, 403, 302),
+    "selection": (200, 403, 403, 403, 403, 403, 403, 403, 302),
 }
 EXPECTED = {name: dict(zip(PERSONAS, row, strict=True)) for name, row in EXPECTED_ROWS.items()}
 

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.claims import pending_claim
@@ -21,9 +22,11 @@ from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES, State
+from greenlist.decisions.rulings import reverse_ruling, rule_on_finding
 from greenlist.decisions.transitions import LISTING, transition
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.screening import verdicts
+from greenlist.screening.models import Ruling
 from greenlist.web import charts
 from greenlist.web.access import get_application
 from greenlist.web.views.account import pending_home
@@ -140,6 +143,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "screened": screened,
             "screening": stored,
             "listing_targets": [str(s) for s in LISTING],
+            "can_rule": role_of(request) in (Role.CITY, Role.PROVINCE),
+            "rulable": [
+                f
+                for f in (screened.findings if screened else ())
+                if f.effect in (Effect.EXCLUDE, Effect.WARN) and not f.ruling
+            ],
             "to_acknowledge": [
                 f
                 for f in (screened.findings if screened else ())
@@ -160,6 +169,56 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def application_ruling(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_roles(request, Role.CITY, Role.PROVINCE)
+    application = get_application(request, pk)
+    try:
+        rule_on_finding(
+            application,
+            request.POST.get("fingerprint", ""),
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            evidence=request.FILES.get("evidence"),
+            actor=user,
+        )
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "认定已记录，筛查结论已按认定更新。")
+    return redirect("application_detail", pk=pk)
+
+
+@login_required
+def rulings(request: HttpRequest) -> HttpResponse:
+    """The province sees every ruling (dismissals first) and may reverse one."""
+    require_roles(request, Role.PROVINCE)
+    batch = current_batch(request)
+    rows = (
+        Ruling.objects.filter(application__batch=batch)
+        .select_related("application__organisation", "application__unit", "ruled_by", "reversed_by")
+        .order_by("-decision", "-ruled_at")
+    )
+    return render(request, "web/rulings.html", {"batch": batch, "rulings": rows})
+
+
+@login_required
+@require_POST
+def ruling_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_roles(request, Role.PROVINCE)
+    ruling = Ruling.objects.filter(pk=pk).first()
+    if ruling is None:
+        raise Http404("认定不存在。")
+    try:
+        reverse_ruling(ruling, reason=request.POST.get("reason", ""), actor=user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已撤销该认定，筛查结论已恢复。")
+    return redirect("rulings")
+
+
+@login_required
+@require_POST
 def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request, Role.APPLICANT, Role.CITY, Role.PROVINCE)
     application = get_application(request, pk)
@@ -175,4 +234,7 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "状态已更新。")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("application_detail", pk=pk)

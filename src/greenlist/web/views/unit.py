@@ -4,6 +4,7 @@ of all units with its overrides (quota, reopening)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,9 @@ from greenlist.campaign.workflow import RECOMMENDED_STATES
 from greenlist.decisions.submission import (
     override_quota,
     record_consultation,
+    record_handling,
     reopen_submission,
+    return_submission,
     submission_blockers,
     submit_to_province,
 )
@@ -87,34 +90,68 @@ def unit_submit(request: HttpRequest) -> HttpResponse:
     user = require_roles(request, Role.CITY)
     assert user.unit is not None
     try:
-        submit_to_province(batch=current_batch(request), unit=user.unit, actor=user)
+        submit_to_province(
+            batch=current_batch(request),
+            unit=user.unit,
+            actor=user,
+            confirm=request.POST.get("confirm") == "yes",
+        )
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "推荐名单已报送省厅。")
+        messages.success(request, "推荐名单已报送省厅，名单已冻结；如需修改须由省厅退回。")
+    return redirect("unit_home")
+
+
+@login_required
+@require_POST
+def unit_handling(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, Role.CITY)
+    assert user.unit is not None
+    try:
+        record_handling(
+            batch=current_batch(request),
+            unit=user.unit,
+            department=request.POST.get("department", ""),
+            handling=request.POST.get("handling", ""),
+            actor=user,
+        )
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "处理情况已记录。")
     return redirect("unit_home")
 
 
 @login_required
 def province_units(request: HttpRequest) -> HttpResponse:
+    """Every unit at a glance: recommended against quota, what still blocks its submission
+    (including a recommended application that screening now excludes), and departments' dissent."""
     require_roles(request, Role.PROVINCE)
     batch = current_batch(request)
     stored = verdicts.stored(batch)
-    result = stored.result
     submissions = {s.unit_id: s for s in UnitSubmission.objects.filter(batch=batch)}
-    consulted: dict[int, int] = {}
-    for unit_id in Consultation.objects.filter(batch=batch).values_list("unit_id", flat=True):
-        consulted[unit_id] = consulted.get(unit_id, 0) + 1
+    consultations: dict[int, list[Consultation]] = defaultdict(list)
+    for consultation in Consultation.objects.filter(batch=batch):
+        consultations[consultation.unit_id].append(consultation)
+    recommended = Counter(
+        Application.objects.filter(batch=batch, category="factory", state__in=RECOMMENDED_STATES).values_list(
+            "unit_id", flat=True
+        )
+    )
     units = {u.name: u for u in RecommendingUnit.objects.all()}
     rows = []
-    for q in result.quotas:
+    for q in stored.result.quotas:
         unit = units[q.unit.name]
         rows.append(
             {
                 "unit": unit,
                 "quota": q,
+                "recommended": recommended[unit.pk],
                 "submission": submissions.get(unit.pk),
-                "consulted": consulted.get(unit.pk, 0),
+                "consulted": len(consultations[unit.pk]),
+                "dissent": [c for c in consultations[unit.pk] if not c.agrees],
+                "blockers": submission_blockers(batch, unit),
             }
         )
     return render(
@@ -153,6 +190,8 @@ def province_unit_action(request: HttpRequest, code: str) -> HttpResponse:
             except ValueError as exc:
                 raise ActionRefused("请填写有效的延期截止时间。") from exc
             reopen_submission(batch=batch, unit=unit, until=until, reason=reason, actor=user)
+        elif action == "return":
+            return_submission(batch=batch, unit=unit, reason=reason, actor=user)
         else:
             raise ActionRefused("未知操作。")
     except ActionRefused as refusal:
