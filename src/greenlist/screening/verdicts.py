@@ -96,7 +96,7 @@ def compute(batch: Batch, ids: Collection[int] | None, now: dt.datetime | None =
             facts.list_entries(a.uscc for a in applications),
             facts.evaluator_facts(evaluator_codes),
             current_energy_levels(),
-            facts.unit_facts(batch),
+            [],  # unit findings depend on the clock: computed when read, never stored
             now or timezone.now(),
             reports=facts.experience_reports(batch, ids=ids),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +16,8 @@ from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Category
 from greenlist.screening.ranking import rank_unit
 from greenlist.web.views.common import current_batch, require_roles, user_of
+
+PAGE_SIZE = 50  # ranked rows per page; the quota line falls on the first pages
 
 
 def _unit(request: HttpRequest) -> RecommendingUnit:
@@ -56,6 +59,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "category": category,
             "categories": Category.choices(),
             "rows": rows,
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": f"category={category}" + (f"&unit={unit.code}" if user.is_province else ""),
             "quota": result.quota,
             "units": RecommendingUnit.objects.all() if user.is_province else [],
             "to_recommend": sum(1 for _, a, ok, _ in rows if ok and a.state == "city_review"),

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,15 @@ from greenlist.screening import verdicts
 from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
 
 MAX_UPLOAD = 200 * 1024 * 1024
+PAGE_SIZE = 50  # rows per page: a unit's list at 10,000 applications is hundreds long
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 FILTERS = {
     "all": ("全部", lambda r: True),
     "excluded": ("不得推荐", lambda r: not r.eligible),
@@ -77,6 +87,8 @@ def screening(request: HttpRequest) -> HttpResponse:
         "filters": [(key, label) for key, (label, _) in FILTERS.items()],
         "categories": Category.choices(),
         "rows": rows,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": _query_without_page(request),
         "total": len(result.applications),
         "eligible": sum(1 for r in result.applications if r.eligible),
         "excluded": sum(1 for r in result.applications if not r.eligible),
