@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 
@@ -60,6 +61,20 @@ class ImportOut(Schema):
     error_count: int
     errors: list[ImportErrorOut]
     counts: dict[str, dict[str, int]]
+
+
+class JobOut(Schema):
+    id: int
+    url: str
+    status: str
+    stage: str
+    done: int
+    total: int | None
+    percent: int
+    file: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    result: dict[str, Any] | None
 
 
 class ErrorOut(Schema):
