@@ -473,9 +473,9 @@ def _check_csv_rows(stream: IO[bytes], limits: UploadLimits) -> None:
 
 
 def _too_many_rows(where: str, rows: int, limit: int, at_least: bool = False) -> UploadRefused:
-    many = f"至少 {rows}" if at_least else f"{rows}"
+    many = f"至少 {rows} " if at_least else f" {rows} "
     return UploadRefused(
-        f"{where}有 {many} 行，超过上限 {limit} 行。请将数据拆分为多个文件分别导入", "too_many_rows"
+        f"{where}有{many}行，超过上限 {limit} 行。请将数据拆分为多个文件分别导入", "too_many_rows"
     )
 
 
@@ -503,13 +503,6 @@ def _check_headers(archive: zipfile.ZipFile, limits: UploadLimits, kind: str = "
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
         raise UploadRefused("压缩包内有重复的文件名，文件结构异常", "corrupt")
-    declared = sum(info.file_size for info in infos)
-    if declared > limits.max_total_bytes:
-        raise UploadRefused(
-            f"文件解压后大小为 {_size(declared)}，超过上限 {_size(limits.max_total_bytes)}，疑似压缩炸弹。"
-            "请删除多余内容或拆分后重新上传",
-            "zip_bomb",
-        )
     for info in infos:
         if info.flag_bits & 0x1:
             raise UploadRefused("文件已加密，请取消密码后重新上传", "encrypted")
@@ -528,16 +521,17 @@ def _check_headers(archive: zipfile.ZipFile, limits: UploadLimits, kind: str = "
                 f"“{info.filename}”的压缩比超过 {limits.max_ratio} 倍，疑似压缩炸弹", "zip_bomb"
             )
         _check_part_size(info.filename, info.file_size, kind, limits)
+    declared = sum(info.file_size for info in infos)
+    if declared > limits.max_total_bytes:
+        raise UploadRefused(
+            f"文件解压后大小为 {_size(declared)}，超过上限 {_size(limits.max_total_bytes)}，疑似压缩炸弹。"
+            "请删除多余内容或拆分后重新上传",
+            "zip_bomb",
+        )
     return infos
 
 
 def _check_part_size(name: str, size: int, kind: str, limits: UploadLimits) -> None:
-    if size > limits.max_member_bytes:
-        raise UploadRefused(
-            f"“{name}”解压后为 {_size(size)}，超过单个部件上限 {_size(limits.max_member_bytes)}，疑似压缩炸弹。"
-            "请删除多余内容或拆分后重新上传",
-            "zip_bomb",
-        )
     if _kept(name, kind) and size > limits.max_document_xml:
         what = "文档正文" if name == "word/document.xml" else "文档部件"
         raise UploadRefused(
@@ -549,6 +543,12 @@ def _check_part_size(name: str, size: int, kind: str, limits: UploadLimits) -> N
         raise UploadRefused(
             f"工作簿的共享字符串表（xl/sharedStrings.xml）解压后为 {_size(size)}，超过上限 "
             f"{_size(limits.max_shared_strings_bytes)}。请将工作簿拆分为多个文件分别导入",
+            "zip_bomb",
+        )
+    if size > limits.max_member_bytes:
+        raise UploadRefused(
+            f"“{name}”解压后为 {_size(size)}，超过单个部件上限 {_size(limits.max_member_bytes)}，疑似压缩炸弹。"
+            "请删除多余内容或拆分后重新上传",
             "zip_bomb",
         )
 
@@ -618,9 +618,9 @@ class _Scan:
             )
 
     def _too_many_strings(self, count: int, at_least: bool = False) -> UploadRefused:
-        many = f"至少 {count}" if at_least else f"{count}"
+        many = f"至少 {count} " if at_least else f" {count} "
         return UploadRefused(
-            f"工作簿含有 {many} 个不同的文本（共享字符串），超过上限 {self.limits.max_shared_strings} 个。"
+            f"工作簿含有{many}个不同的文本（共享字符串），超过上限 {self.limits.max_shared_strings} 个。"
             "请将工作簿拆分为多个文件分别导入",
             "zip_bomb",
         )
