@@ -330,7 +330,8 @@ def _count_members(stream: IO[bytes], limit: int) -> None:
         if record.startswith(b"PK\x06\x06") and len(record) == 56:
             claimed, cd_size = struct.unpack("<QQ", record[32:48])
             eocd = base + zip64_end
-    if claimed > limit:
+    # 0xFFFF alone means “more than fit here”: only the zip64 record or the directory tells.
+    if claimed > limit and (claimed != 0xFFFF or eocd != tail_start + at):
         raise _too_many(claimed, limit)
     # Data prepended to the archive shifts every offset, as zipfile allows.
     start = eocd - cd_size
@@ -352,9 +353,9 @@ def _count_members(stream: IO[bytes], limit: int) -> None:
 
 
 def _too_many(count: int, limit: int, at_least: bool = False) -> UploadRefused:
-    many = f"至少 {count}" if at_least else f"{count}"
+    many = f"至少 {count} " if at_least else f" {count} "
     return UploadRefused(
-        f"压缩包内文件过多（{many} 个，上限 {limit} 个），疑似压缩炸弹。请删除多余内容或拆分后重新上传",
+        f"压缩包内文件过多：有{many}个，超过上限 {limit} 个，疑似压缩炸弹。请删除多余内容或拆分后重新上传",
         "zip_bomb",
     )
 
@@ -514,12 +515,6 @@ def _check_headers(archive: zipfile.ZipFile, limits: UploadLimits, kind: str = "
                 f"{_size(limits.max_member_compressed)}。请删除多余内容或拆分后重新上传",
                 "zip_bomb",
             )
-        if info.file_size > _RATIO_MIN_SIZE and info.file_size > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
-            raise UploadRefused(
-                f"“{info.filename}”的压缩比超过 {limits.max_ratio} 倍，疑似压缩炸弹", "zip_bomb"
-            )
         _check_part_size(info.filename, info.file_size, kind, limits)
     declared = sum(info.file_size for info in infos)
     if declared > limits.max_total_bytes:
@@ -528,6 +523,13 @@ def _check_headers(archive: zipfile.ZipFile, limits: UploadLimits, kind: str = "
             "请删除多余内容或拆分后重新上传",
             "zip_bomb",
         )
+    for info in infos:
+        if info.file_size > _RATIO_MIN_SIZE and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise UploadRefused(
+                f"“{info.filename}”的压缩比超过 {limits.max_ratio} 倍，疑似压缩炸弹", "zip_bomb"
+            )
     return infos
 
 
