@@ -15,7 +15,6 @@ import docx
 from openpyxl import Workbook
 
 
-
 def _word() -> bytes:
     document = docx.Document()
     document.add_paragraph("典型经验报告")
@@ -69,7 +68,9 @@ def docx_with_document_xml(path: Path, inflated: int, noise: int = 1200) -> Path
             if info.filename != "word/document.xml":
                 out.writestr(info.filename, source.read(info.filename))
         with out.open("word/document.xml", "w", force_zip64=True) as part:
-            part.write(f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body><w:p><w:r><w:t>'.encode())
+            part.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body><w:p><w:r><w:t>'.encode()
+            )
             piece = _noisy_text(4 * 1024 * 1024, noise)
             written = 0
             while written < inflated:
