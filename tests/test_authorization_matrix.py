@@ -68,6 +68,7 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "api:quotas": ("GET", lambda p: "/api/quotas", {}),
     "api:evaluators": ("GET", lambda p: "/api/evaluators", {}),
     "api:upload_workbook": ("POST", lambda p: "/api/workbooks", {"file": "负面记录.csv"}),
+    "api:get_job": ("GET", lambda p: f"/api/jobs/{p.job.pk}", {}),
 }
 
 EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
@@ -81,6 +82,7 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "api:openapi-view": (200, 200, 200, 200, 200, 200, 200, 200),
     "api:quotas": (200, 200, 200, 200, 403, 403, 403, 401),
     "api:upload_workbook": (400, 400, 400, 403, 403, 403, 403, 401),
+    "api:get_job": (200, 200, 404, 404, 404, 404, 404, 401),
     "application_detail": (200, 200, 404, 200, 200, 404, 200, 302),
     "application_edit": (403, 403, 403, 403, 200, 404, 403, 302),
     "application_list": (200, 200, 200, 200, 200, 200, 200, 302),
