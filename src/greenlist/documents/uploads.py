@@ -315,7 +315,12 @@ def _count_members(stream: IO[bytes], limit: int) -> None:
     tail_start = max(base, end - (22 + 65535))
     stream.seek(tail_start)
     tail = stream.read(end - tail_start)
-    at = tail.rfind(b"PK\x05\x06")
+    # Found as zipfile finds it: a record without comment at the very end, else the last signature.
+    no_comment = len(tail) - 22
+    if no_comment >= 0 and tail[no_comment:].startswith(b"PK\x05\x06") and tail[-2:] == b"\0\0":
+        at = no_comment
+    else:
+        at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         stream.seek(base)
         return  # not a zip zipfile can open either; it says so
@@ -461,8 +466,11 @@ def _looks_gbk(sample: bytes) -> bool:
     return False
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters but tab, LF, CR
+
+
 def _binary(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\t\r\n" for c in text)
+    return _CONTROL.search(text) is not None
 
 
 def _check_csv_rows(stream: IO[bytes], limits: UploadLimits) -> None:
