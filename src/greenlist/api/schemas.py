@@ -49,20 +49,6 @@ class EvaluatorOut(Schema):
     reasons: list[FindingOut]
 
 
-class ImportErrorOut(Schema):
-    sheet: str
-    row: int
-    column: str
-    reason: str
-
-
-class ImportOut(Schema):
-    ok: bool
-    error_count: int
-    errors: list[ImportErrorOut]
-    counts: dict[str, dict[str, int]]
-
-
 class JobOut(Schema):
     id: int
     url: str

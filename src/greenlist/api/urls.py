@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import File, NinjaAPI, UploadedFile
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -182,7 +183,7 @@ def upload_workbook(request: HttpRequest, file: UploadedFile = File(...), batch:
 def _job(job: Job) -> dict[str, Any]:
     return {
         "id": job.pk,
-        "url": f"/api/jobs/{job.pk}",
+        "url": reverse("api:get_job", kwargs={"job_id": job.pk}),
         "status": job.status,
         "stage": job.stage,
         "done": job.done,
