@@ -423,3 +423,12 @@ def test_inspect_zip_checks_any_archive(tmp_path) -> None:
     with pytest.raises(UploadRefused) as info:
         inspect_zip(path, limited(max_ratio=100))
     assert info.value.code == "zip_bomb"
+
+
+def test_a_zip64_directory_is_counted_from_its_own_end_record() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(70_000):  # over 65 535: zipfile writes the zip64 end records
+            archive.writestr(f"word/{number}", b"")
+    error = refused(out.getvalue(), {"docx"})
+    assert error.code == "zip_bomb" and "70000" in str(error)

@@ -6,7 +6,9 @@ full-size files are in tests/documents/test_bounded_memory.py."""
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -192,3 +194,17 @@ def test_a_large_upload_streams_to_disk_and_is_stored_whole(personas: Any, setti
     assert stored.sha256 == hashlib.sha256(pdf).hexdigest()
     with stored.file.open("rb") as handle:
         assert handle.read() == pdf
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_server_answers_413_without_waiting_for_the_body(live_server: Any) -> None:
+    """Over a socket: the headers announce 300 MB and no byte of body follows; the answer comes."""
+    connection = http.client.HTTPConnection(live_server.thread.host, live_server.thread.port, timeout=15)
+    connection.putrequest("POST", "/api/workbooks")
+    connection.putheader("Content-Type", "multipart/form-data; boundary=greenlist")
+    connection.putheader("Content-Length", str(300 * MB))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    assert "超过此处上限" in json.loads(response.read().decode())["detail"]
+    connection.close()

@@ -79,6 +79,12 @@ def _too_large(request: HttpRequest, length: int, limit: int) -> HttpResponse:
         f"上传内容为 {_megabytes(length)} MB，超过此处上限 {_megabytes(limit)} MB，未予接收。"
         "请压缩图片、删除多余内容或将文件拆分后分别上传。"
     )
+    response: HttpResponse
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
-    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        response = JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    # Set here: this answer skips CommonMiddleware, and a client reading up to the connection's
+    # end would wait for a server that is still being sent the body.
+    response["Content-Length"] = str(len(response.content))
+    return response
