@@ -348,7 +348,7 @@ def test_rows_are_counted_when_the_sheet_does_not_say() -> None:
     assert inspect_upload("a.xlsx", workbook, {"xlsx"}, 20 * MB, limits=limited(max_sheet_rows=120)) == "xlsx"
     with pytest.raises(UploadRefused) as info:
         inspect_upload("a.xlsx", workbook, {"xlsx"}, 20 * MB, limits=limited(max_sheet_rows=119))
-    assert info.value.code == "too_many_rows" and "至少 120 行" in str(info.value)
+    assert info.value.code == "too_many_rows" and "至少有 120 行" in str(info.value)
 
 
 def test_a_csv_with_too_many_lines_is_refused() -> None:

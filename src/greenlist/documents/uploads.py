@@ -90,11 +90,6 @@ class UploadLimits:
         return cls(**overrides) if overrides else cls()
 
 
-# Kept for callers that name the old module constants.
-MAX_ZIP_ENTRIES = UploadLimits.max_members
-MAX_UNCOMPRESSED_BYTES = UploadLimits.max_total_bytes
-MAX_COMPRESSION_RATIO = UploadLimits.max_ratio
-
 KINDS = ("docx", "xlsx", "pdf", "png", "jpeg", "csv")
 
 # What the file turned out to be, as the refusal names it.
@@ -358,9 +353,9 @@ def _count_members(stream: IO[bytes], limit: int) -> None:
 
 
 def _too_many(count: int, limit: int, at_least: bool = False) -> UploadRefused:
-    many = f"至少 {count} " if at_least else f" {count} "
+    many = f"至少有 {count} " if at_least else f"有 {count} "
     return UploadRefused(
-        f"压缩包内文件过多：有{many}个，超过上限 {limit} 个，疑似压缩炸弹。请删除多余内容或拆分后重新上传",
+        f"压缩包内文件过多：{many}个，超过上限 {limit} 个，疑似压缩炸弹。请删除多余内容或拆分后重新上传",
         "zip_bomb",
     )
 
@@ -482,9 +477,9 @@ def _check_csv_rows(stream: IO[bytes], limits: UploadLimits) -> None:
 
 
 def _too_many_rows(where: str, rows: int, limit: int, at_least: bool = False) -> UploadRefused:
-    many = f"至少 {rows} " if at_least else f" {rows} "
+    many = f"至少有 {rows} " if at_least else f"有 {rows} "
     return UploadRefused(
-        f"{where}有{many}行，超过上限 {limit} 行。请将数据拆分为多个文件分别导入", "too_many_rows"
+        f"{where}{many}行，超过上限 {limit} 行。请将数据拆分为多个文件分别导入", "too_many_rows"
     )
 
 
