@@ -111,6 +111,7 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     ),
     "api:unit_submit": ("JSON", lambda p: "/api/units/shijiazhuang/submit", {"confirm": True}),
     "api:unit_return": ("JSON", lambda p: "/api/units/shijiazhuang/return", {"reason": "退回补正"}),
+    "api:get_job": ("GET", lambda p: f"/api/jobs/{p.job.pk}", {}),
 }
 
 EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
@@ -130,6 +131,7 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "api:application_transition": (403, 403, 404, 403, 200, 404, 404, 403, 401),
     "api:unit_submit": (403, 409, 404, 403, 404, 404, 404, 404, 401),
     "api:unit_return": (409, 403, 404, 403, 404, 404, 404, 404, 401),
+    "api:get_job": (200, 200, 404, 404, 404, 404, 404, 404, 401),
     "application_detail": (200, 200, 404, 200, 200, 404, 404, 200, 302),
     "application_edit": (403, 403, 403, 403, 200, 404, 404, 403, 302),
     "application_list": (200, 200, 200, 200, 200, 200, 200, 200, 302),

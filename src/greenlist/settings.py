@@ -23,6 +23,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name} 须为整数（字节数或个数），而不是“{value}”。") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -63,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body by its Content-Length before anything reads it.
+    "greenlist.web.middleware.RequestSizeMiddleware",
     # First: the scheme from X-Forwarded-Proto, believed only from GREENLIST_TRUSTED_PROXIES.
     "greenlist.accounts.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -228,6 +240,40 @@ GREENLIST_PROGRESS_STORE = os.environ.get(
 # A running job whose heartbeat is older than this is taken as dead (its worker was killed).
 GREENLIST_WORKER_HEARTBEAT = float(os.environ.get("GREENLIST_WORKER_HEARTBEAT", "5"))
 GREENLIST_WORKER_STALE_AFTER = float(os.environ.get("GREENLIST_WORKER_STALE_AFTER", "60"))
+
+# Uploads (docs/uploads.md). Files over FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file
+# instead of memory; a request whose Content-Length is over its view's limit is refused with 413
+# before its body is read (greenlist.web.middleware.RequestSizeMiddleware).
+MiB = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * MiB)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * MiB)  # form fields, not files
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 30)  # pictures of three highlights
+# What an uploaded file may hold, checked by greenlist.documents.uploads before anything parses it;
+# GREENLIST_UPLOAD_<NAME> (e.g. GREENLIST_UPLOAD_MAX_SHEET_ROWS) overrides each default.
+GREENLIST_UPLOAD_LIMITS = {
+    name: env_int(f"GREENLIST_UPLOAD_{name.upper()}", default)
+    for name, default in (
+        ("max_members", 1000),
+        ("max_member_compressed", 100 * MiB),
+        ("max_member_bytes", 100 * MiB),
+        ("max_total_bytes", 200 * MiB),
+        ("max_ratio", 100),
+        ("max_document_xml", 10 * MiB),
+        ("max_shared_strings", 1_000_000),
+        ("max_shared_strings_bytes", 64 * MiB),
+        ("max_sheet_rows", 1_048_576),
+        ("max_workbook_bytes", 200 * MiB),
+    )
+}
+# Request bodies: any request, and the views that take larger files (by URL name). The margin
+# is the multipart framing and the form's other fields.
+GREENLIST_REQUEST_MAX_BYTES = env_int("GREENLIST_REQUEST_MAX_BYTES", 51 * MiB)
+GREENLIST_REQUEST_MAX_BYTES_BY_VIEW = {
+    "report_check": 21 * MiB,  # one report (20 MB)
+    "import": GREENLIST_UPLOAD_LIMITS["max_workbook_bytes"] + MiB,
+    "api:upload_workbook": GREENLIST_UPLOAD_LIMITS["max_workbook_bytes"] + MiB,
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenlist@localhost")

@@ -58,7 +58,7 @@ def test_quotas_and_evaluators_are_for_units_and_the_province(personas):
     assert api(personas, "evaluator").get("/api/evaluators").status_code == 403
 
 
-def test_a_workbook_upload_is_all_or_nothing(personas, tmp_path):
+def test_a_workbook_upload_is_a_job_all_or_nothing(personas, tmp_path):
     province = api(personas, "province")
     good = write_csv(
         tmp_path / "负面记录.csv",
@@ -66,7 +66,13 @@ def test_a_workbook_upload_is_all_or_nothing(personas, tmp_path):
     )
     with good.open("rb") as handle:
         response = province.post("/api/workbooks", {"file": handle})
-    assert response.status_code == 200 and response.json()["counts"]["负面记录"] == {"created": 1}
+    assert response.status_code == 202
+    job = response.json()
+    assert job["url"] == f"/api/jobs/{job['id']}"
+    # Tests run jobs inline (GREENLIST_JOBS_INLINE): the job has finished by now.
+    done = province.get(job["url"]).json()
+    assert done["status"] == "done" and done["percent"] == 100
+    assert done["result"]["counts"]["负面记录"] == {"created": 1}
     bad = write_csv(
         tmp_path / "x-负面记录.csv",
         [{"统一社会信用代码": "1", "名称": "某", "类型": "偷漏税", "开始日期": "2023-01-01"}],
@@ -75,11 +81,34 @@ def test_a_workbook_upload_is_all_or_nothing(personas, tmp_path):
         before = NegativeRecord.objects.count()
     with bad.open("rb") as handle:
         response = province.post("/api/workbooks", {"file": handle})
-    assert response.status_code == 400 and response.json()["errors"][0]["row"] == 2
+    assert response.status_code == 202
+    failed = province.get(response.json()["url"]).json()
+    assert failed["status"] == "failed" and failed["result"]["errors"][0]["row"] == 2
     with unscoped():
         assert NegativeRecord.objects.count() == before
     with good.open("rb") as handle:
         assert api(personas, "applicant_x").post("/api/workbooks", {"file": handle}).status_code == 403
+
+
+def test_a_job_is_seen_by_its_owner_and_the_province_only(personas, tmp_path):
+    good = write_csv(
+        tmp_path / "负面记录.csv",
+        [{"统一社会信用代码": new_uscc(), "名称": "某公司", "类型": "偷漏税", "开始日期": "2023-01-01"}],
+    )
+    with good.open("rb") as handle:
+        url = api(personas, "city_a").post("/api/workbooks", {"file": handle}).json()["url"]
+    assert api(personas, "city_a").get(url).status_code == 200
+    assert api(personas, "province").get(url).status_code == 200
+    assert api(personas, "city_b").get(url).status_code == 404
+    assert api(personas, "city_b").get("/api/jobs/999999").status_code == 404
+
+
+def test_the_openapi_document_describes_the_import_job(db):
+    schema = Client().get("/api/openapi.json").json()
+    upload = schema["paths"]["/api/workbooks"]["post"]["responses"]
+    assert "202" in upload
+    assert "200" not in upload
+    assert "/api/jobs/{job_id}" in schema["paths"]
 
 
 def test_the_token_command_prints_a_working_token(personas, capsys):

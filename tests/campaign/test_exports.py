@@ -94,3 +94,29 @@ def test_the_pack_holds_every_file_with_a_true_manifest(db):
     reports = [name for name in listed if name.endswith("典型经验报告.docx")]
     evaluations = [name for name in listed if "评价报告_" in name]
     assert len(evaluations) == 22 and len(reports) == 20  # supply-chain firms write no 附件2
+
+
+HOSTILE_NAME = '=HYPERLINK("http://example.invalid","点击查看")'
+
+
+def test_a_hostile_enterprise_name_is_text_in_the_excel_table_and_the_manifest(db):
+    batch, unit = demo_unit()
+    with unscoped():
+        application = (
+            Application.objects.filter(batch=batch, unit=unit, state="city_recommended")
+            .select_related("organisation")
+            .first()
+        )
+        assert application is not None
+        organisation = application.organisation
+        organisation.name = HOSTILE_NAME
+        organisation.save()
+    sheet = load_workbook(io.BytesIO(summary_table_file(batch, unit, "xlsx"))).active
+    written = [cell for row in sheet.iter_rows() for cell in row if cell.value == HOSTILE_NAME]
+    assert written, "the name is written as it is"
+    assert all(cell.data_type == "s" for cell in written)
+    archive = zipfile.ZipFile(io.BytesIO(pack(batch, unit)))
+    rows = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    names = {row[1] for row in rows[1:]}
+    assert "'" + HOSTILE_NAME in names
+    assert HOSTILE_NAME not in names

@@ -3,7 +3,9 @@ with a Chinese reason."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import random
 import re
 import struct
 import zipfile
@@ -13,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from greenlist.documents import UploadRefused, inspect_upload
+from greenlist.documents.uploads import UploadLimits, inspect_zip
 from tests.documents.helpers import jpeg_header, png, rezip
 
 MB = 1024 * 1024
@@ -312,3 +315,120 @@ def test_jpeg_without_frame_header_is_corrupt() -> None:
 
 def test_truncated_pdf_is_corrupt() -> None:
     assert refused(b"%PDF-1.7\n1 0 obj<<>>endobj\n", {"pdf"}).code == "corrupt"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounded reading (issue 15, finding 6): the limits of UploadLimits
+
+
+def limited(**changes: int) -> UploadLimits:
+    return dataclasses.replace(UploadLimits(), **changes)
+
+
+def sheet_with_rows(rows: int, dimension: str | None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for number in range(rows):
+        sheet.append([f"甲{number}", number])
+    out = io.BytesIO()
+    book.save(out)
+    part = read(out.getvalue(), "xl/worksheets/sheet1.xml")
+    part = re.sub(rb"<dimension ref=\"[^\"]*\"/>", b"" if dimension is None else dimension.encode(), part)
+    return rezip(out.getvalue(), replace={"xl/worksheets/sheet1.xml": part})
+
+
+def test_a_sheet_declaring_too_many_rows_is_refused_before_inflating() -> None:
+    error = refused(sheet_with_rows(3, '<dimension ref="A1:B2000000"/>'), {"xlsx"})
+    assert error.code == "too_many_rows" and "2000000" in str(error) and "拆分" in str(error)
+
+
+def test_rows_are_counted_when_the_sheet_does_not_say() -> None:
+    workbook = sheet_with_rows(120, None)
+    assert inspect_upload("a.xlsx", workbook, {"xlsx"}, 20 * MB, limits=limited(max_sheet_rows=120)) == "xlsx"
+    with pytest.raises(UploadRefused) as info:
+        inspect_upload("a.xlsx", workbook, {"xlsx"}, 20 * MB, limits=limited(max_sheet_rows=119))
+    assert info.value.code == "too_many_rows" and "至少有 120 行" in str(info.value)
+
+
+def test_a_csv_with_too_many_lines_is_refused() -> None:
+    data = ("名称,行业\n" + "甲公司,钢铁\n" * 50).encode()
+    assert inspect_upload("a.csv", data, {"csv"}, MB, limits=limited(max_sheet_rows=51)) == "csv"
+    with pytest.raises(UploadRefused) as info:
+        inspect_upload("a.csv", data, {"csv"}, MB, limits=limited(max_sheet_rows=50))
+    assert info.value.code == "too_many_rows"
+
+
+def shared_strings(count: int, unique_count: int | None) -> bytes:
+    declared = "" if unique_count is None else f' uniqueCount="{unique_count}"'
+    items = "".join(f"<x:si><x:t>{n}</x:t></x:si>" for n in range(count))
+    return (
+        f'<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"{declared}>{items}</x:sst>'
+    ).encode()
+
+
+def test_shared_strings_are_refused_by_their_declared_count() -> None:
+    workbook = rezip(EXCEL, replace={"xl/sharedStrings.xml": shared_strings(3, 5_000_000)})
+    error = refused(workbook, {"xlsx"})
+    assert error.code == "zip_bomb" and "5000000" in str(error) and "共享字符串" in str(error)
+
+
+def test_shared_strings_are_counted_across_chunks_with_any_prefix() -> None:
+    # ~2.3 MB of strings: the count runs over several 256 KB chunks.
+    workbook = rezip(EXCEL, replace={"xl/sharedStrings.xml": shared_strings(80_000, None)})
+    assert inspect_upload("a.xlsx", workbook, {"xlsx"}, 20 * MB, limits=limited(max_shared_strings=80_000))
+    with pytest.raises(UploadRefused) as info:
+        inspect_upload("a.xlsx", workbook, {"xlsx"}, 20 * MB, limits=limited(max_shared_strings=79_999))
+    assert "至少 80000 个" in str(info.value)
+
+
+def test_a_word_part_over_the_document_limit_is_refused() -> None:
+    body = "<w:p><w:r><w:t>" + "绿色制造。" * 100_000 + "</w:t></w:r></w:p>"
+    big = rezip(WORD, replace={DOCUMENT_XML: document_with(body)})
+    # 1.5 MB of text is well inside the default limit.
+    assert inspect_upload("a.docx", big, {"docx"}, 20 * MB, max_ratio=10_000) == "docx"
+    with pytest.raises(UploadRefused) as info:
+        inspect_upload(
+            "a.docx", big, {"docx"}, 20 * MB, limits=limited(max_document_xml=MB, max_ratio=10_000)
+        )
+    assert info.value.code == "zip_bomb" and "word/document.xml" in str(info.value)
+
+
+def test_a_member_over_the_compressed_limit_is_refused() -> None:
+    noise = random.Random(7).randbytes(300_000)  # does not compress
+    package = rezip(WORD, add={"word/media/photo.png": noise})
+    with pytest.raises(UploadRefused) as info:
+        inspect_upload("a.docx", package, {"docx"}, 20 * MB, limits=limited(max_member_compressed=200_000))
+    assert info.value.code == "zip_bomb" and "压缩后" in str(info.value)
+
+
+def test_a_dtd_split_across_chunks_is_found() -> None:
+    padding = "<w:p/>" * (256 * 1024 // 6 - 1)
+    part = document_with(padding + "<!DOCTYPE x>")
+    assert refused(rezip(WORD, replace={DOCUMENT_XML: part}), {"docx"}).code == "dtd"
+
+
+def test_inspect_zip_checks_any_archive(tmp_path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", "[]")
+        for number in range(20):
+            archive.writestr(f"media/{number}.bin", b"x")
+    inspect_zip(out.getvalue(), limited(max_members=21))
+    with pytest.raises(UploadRefused) as info:
+        inspect_zip(out.getvalue(), limited(max_members=20))
+    assert info.value.code == "zip_bomb"
+    path = tmp_path / "backup.zip"
+    path.write_bytes(rezip(out.getvalue(), add={"big.bin": b"\0" * (3 * MB)}))
+    with pytest.raises(UploadRefused) as info:
+        inspect_zip(path, limited(max_ratio=100))
+    assert info.value.code == "zip_bomb"
+
+
+def test_a_zip64_directory_is_counted_from_its_own_end_record() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(70_000):  # over 65 535: zipfile writes the zip64 end records
+            archive.writestr(f"word/{number}", b"")
+    error = refused(out.getvalue(), {"docx"})
+    assert error.code == "zip_bomb" and "70000" in str(error)

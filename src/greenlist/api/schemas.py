@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 
@@ -52,18 +53,18 @@ class EvaluatorOut(Schema):
     reasons: list[FindingOut]
 
 
-class ImportErrorOut(Schema):
-    sheet: str
-    row: int
-    column: str
-    reason: str
-
-
-class ImportOut(Schema):
-    ok: bool
-    error_count: int
-    errors: list[ImportErrorOut]
-    counts: dict[str, dict[str, int]]
+class JobOut(Schema):
+    id: int
+    url: str
+    status: str
+    stage: str
+    done: int
+    total: int | None
+    percent: int
+    file: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    result: dict[str, Any] | None
 
 
 class ErrorOut(Schema):

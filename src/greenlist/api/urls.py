@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import File, NinjaAPI, UploadedFile
 from ninja.responses import Status
 
 from greenlist.accounts.models import Role, User
 from greenlist.api.auth import TokenAuth
-from greenlist.api.common import batch_of, finding_out, require
+from greenlist.api.common import batch_of, finding_out, require, user_of
 from greenlist.api.schemas import (
     ApplicationDetailOut,
     ApplicationOut,
     ErrorOut,
     EvaluatorOut,
-    ImportOut,
+    JobOut,
     QuotaOut,
 )
 from greenlist.api.workflow import router as workflow_router
-from greenlist.campaign.models import Application
-from greenlist.exchange.importer import import_workbook
+from greenlist.campaign.jobs import start_import
+from greenlist.campaign.models import Application, Job
+from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.screening import verdicts
 from greenlist.screening.models import Verdict
 
@@ -35,8 +35,6 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("", workflow_router)
-
-MAX_UPLOAD = 200 * 1024 * 1024
 
 
 def _application(a: Application) -> dict[str, Any]:
@@ -143,28 +141,63 @@ def evaluators(request: HttpRequest, batch: str | None = None) -> Any:
 
 @api.post(
     "/workbooks",
-    response={200: ImportOut, 400: ImportOut, 413: ErrorOut},
-    summary="导入交换工作簿（全部或全不）",
+    response={202: JobOut, 400: ErrorOut, 403: ErrorOut, 413: ErrorOut},
+    summary="导入交换工作簿（后台任务，全部或全不）",
+    description=(
+        "上传 .xlsx 工作簿或单个工作表的 .csv（UTF-8）。文件先经上传检查（类型、大小、压缩炸弹、"
+        "共享字符串数、行数等上限），不合格返回 400（过大返回 413）及中文原因；合格则返回 202 和后台任务："
+        "`id`、`url`（`GET /api/jobs/{id}` 查询状态、进度与结果）。导入全部或全不：任一行有错则不写入，"
+        "任务以 `failed` 结束，`result.errors` 列出每个错误。"
+    ),
 )
 def upload_workbook(request: HttpRequest, file: UploadedFile = File(...), batch: str | None = None) -> Any:  # noqa: B008
     user = require(request, Role.CITY, Role.PROVINCE)
-    if file.size is not None and file.size > MAX_UPLOAD:
-        return Status(413, {"detail": f"文件过大，上限为 {MAX_UPLOAD // 1024 // 1024} MB。"})
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(file.name or "upload.xlsx").name
-        with path.open("wb") as handle:
-            for piece in file.chunks():
-                handle.write(piece)
-        report = import_workbook(
-            path, batch=batch_of(batch), actor=user, only_unit=None if user.is_province else user.unit
-        )
-    body = report.as_dict()
-    return Status(
-        200 if report.ok else 400,
-        {
-            "ok": body["ok"],
-            "error_count": body["error_count"],
-            "errors": body["errors"],
-            "counts": body["counts"],
-        },
+    the_batch = batch_of(batch)
+    limits = UploadLimits.configured()
+    try:
+        inspect_upload(file.name or "工作簿", file, {"xlsx", "csv"}, limits.max_workbook_bytes, limits=limits)
+    except UploadRefused as refusal:
+        return Status(413 if refusal.code == "too_large" else 400, {"detail": str(refusal)})
+    job = start_import(
+        name=file.name or "upload.xlsx",
+        chunks=file.chunks(),
+        batch=the_batch,
+        actor=user,
+        unit=None if user.is_province else user.unit,
     )
+    return Status(202, _job(job))
+
+
+def _job(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "url": reverse("api:get_job", kwargs={"job_id": job.pk}),
+        "status": job.status,
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "file": job.original_name,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "result": job.result or None,
+    }
+
+
+@api.get(
+    "/jobs/{job_id}",
+    response={200: JobOut, 404: ErrorOut},
+    summary="后台任务的状态、进度与结果",
+    description=(
+        "`status`：queued（排队中）、running（进行中）、done（已完成）、failed（失败）。"
+        "`done`/`total` 为已处理/总行数，`percent` 为进度。结束后 `result` 为导入结果："
+        "`ok`、`error_count`、`errors`（每个错误的工作表、行、列与原因）、`counts`。"
+        "只能查看自己提交的任务（省级可查看全部）。"
+    ),
+)
+def get_job(request: HttpRequest, job_id: int) -> Any:
+    user = user_of(request)
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not (user.is_province or job.created_by_id == user.pk):
+        return Status(404, {"detail": "任务不存在或您无权查看。"})
+    return Status(200, _job(job))

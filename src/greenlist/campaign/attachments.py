@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from typing import Any
+from typing import IO, Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 
 from greenlist.accounts.models import Role, User
@@ -43,13 +43,15 @@ def attach(
     *,
     kind: str,
     name: str,
-    data: bytes,
+    data: bytes | IO[bytes],
     actor: User,
     slot: int | None = None,
     caption: str = "",
 ) -> Attachment:
     """Store one upload after checking its content. Side effects: a file, an attachment row, one
-    audit event. Raises :class:`ActionRefused` (why, in Chinese) and stores nothing otherwise."""
+    audit event. Raises :class:`ActionRefused` (why, in Chinese) and stores nothing otherwise.
+
+    ``data`` is bytes or a seekable file (an upload Django streamed to disk is never read whole)."""
     _may_edit(application, actor)
     if actor.role == Role.EVALUATOR and kind != Attachment.Kind.EVALUATION_REPORT:
         raise ActionRefused("第三方评价机构只能上传评价报告。")
@@ -60,20 +62,21 @@ def attach(
         raise ActionRefused(str(refusal)) from refusal
     if kind == Attachment.Kind.PICTURE and slot not in range(1, HIGHLIGHTS + 1):
         raise ActionRefused("图片须对应亮点一至亮点三之一。")
-    digest = hashlib.sha256(data).hexdigest()
+    content = ContentFile(data) if isinstance(data, bytes) else File(data)
+    digest, size = _digest(content)
     with transaction.atomic():
         attachment = Attachment(
             application=application,
             kind=kind,
             original_name=name[:200],
             sha256=digest,
-            size=len(data),
+            size=size,
             content_type=detected,
             uploaded_by=actor,
             slot=slot,
             caption=caption[:100],
         )
-        attachment.file.save(f"{digest[:16]}.{detected}", ContentFile(data), save=False)
+        attachment.file.save(f"{digest[:16]}.{detected}", content, save=False)
         attachment.save()
         record(
             actor=actor,
@@ -83,6 +86,16 @@ def attach(
             details={"kind": kind, "name": name, "sha256": digest, "type": detected, "slot": slot},
         )
     return attachment
+
+
+def _digest(content: File[Any]) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    content.seek(0)
+    for chunk in content.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    content.seek(0)
+    return digest.hexdigest(), size
 
 
 def picture_counts(application: Application) -> Counter[int]:
@@ -152,12 +165,16 @@ def save_report(application: Application, fields: dict[str, Any], *, actor: User
     return report
 
 
-def import_report(application: Application, *, name: str, data: bytes, actor: User) -> ExperienceReport:
+def import_report(
+    application: Application, *, name: str, data: bytes | IO[bytes], actor: User
+) -> ExperienceReport:
     """Read an uploaded .docx written elsewhere into the structured report, and keep the file."""
     if actor.role != Role.APPLICANT:
         raise ActionRefused("典型经验报告由申报单位上传。")
     with transaction.atomic():
         attach(application, kind=Attachment.Kind.EXPERIENCE_REPORT, name=name, data=data, actor=actor)
+        if not isinstance(data, bytes):
+            data.seek(0)
         parsed = parse_docx(data)
         highlights = [{"title": h[0], "body": h[1], "embedded_pictures": h[2]} for h in parsed.highlights]
         report, _ = ExperienceReport.unscoped.update_or_create(

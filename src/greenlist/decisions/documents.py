@@ -33,6 +33,7 @@ from greenlist.documents import (
     summary_table_docx,
     summary_table_xlsx,
 )
+from greenlist.documents.formulas import csv_row
 from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
 from greenlist.registry.sync import load_province
 from greenlist.rules.vocabulary import Category, Department, ListStatus, ParkLevel
@@ -200,7 +201,7 @@ def pack(batch: Batch, unit: RecommendingUnit | None) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["文件", "申报主体", "统一社会信用代码", "类别", "sha256"])
-        writer.writerows(manifest)
+        writer.writerows(csv_row(row) for row in manifest)  # names are the applicants' own text
         archive.writestr("manifest.csv", "\ufeff" + out.getvalue())
     return buffer.getvalue()
 

@@ -20,9 +20,14 @@ from greenlist.campaign.actions import can_act_on
 from greenlist.campaign.models import Application
 from greenlist.decisions.refusals import NotPermitted, RuleRefused
 from greenlist.decisions.transitions import submitted_unit
+from greenlist.documents.uploads import UploadRefused, inspect_upload
 from greenlist.rules.findings import Finding
 from greenlist.screening import verdicts
 from greenlist.screening.models import Ruling
+
+
+EVIDENCE_KINDS = {"pdf", "docx", "png", "jpeg"}
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
 def by_name(finding: Finding) -> bool:
@@ -52,6 +57,11 @@ def rule_on_finding(
     dismissing = decision == Ruling.Decision.DISMISSED
     if dismissing and evidence is None:
         raise RuleRefused("排除一项筛查发现须附证明材料（如法院、市场监管部门出具的证明或核查记录）。")
+    if evidence is not None:
+        try:  # the same content inspection as every other upload
+            inspect_upload(evidence.name or "证明材料", evidence, EVIDENCE_KINDS, EVIDENCE_MAX_BYTES)
+        except UploadRefused as refusal:
+            raise RuleRefused(str(refusal)) from refusal
     with transaction.atomic():
         current = (
             Application.unscoped.select_for_update()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 
 import docx
 from docx.image.image import Image
@@ -327,14 +327,14 @@ class _Reader:
         )
 
 
-def read_experience_report(data: bytes) -> ExperienceReport:
+def read_experience_report(data: bytes | IO[bytes]) -> ExperienceReport:
     """Parse a .docx written by :func:`experience_report_docx` or by hand in the outline's shape.
 
     Raises :class:`UploadRefused` when the bytes are not a readable Word document; call
     :func:`~greenlist.documents.uploads.inspect_upload` first for anything uploaded.
     """
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(data) if isinstance(data, bytes) else data)
     except Exception as exc:  # python-docx lets zipfile, lxml and KeyError errors through
         raise UploadRefused(
             f"无法读取 Word 文档（{type(exc).__name__}），请确认文件为 .docx 格式", "corrupt"
@@ -351,7 +351,7 @@ def read_experience_report(data: bytes) -> ExperienceReport:
 
 
 def check_report(
-    data: bytes, category: str | Category, batch: Batch, *, max_bytes: int = REPORT_MAX_BYTES
+    data: bytes | IO[bytes], category: str | Category, batch: Batch, *, max_bytes: int = REPORT_MAX_BYTES
 ) -> dict[str, Any]:
     """R2 on an uploaded report: ``{"ok": bool, "breaches": [{"rule", "section", "limit",
     "actual", "message"}]}`` (the shape of ``greenlist check-report``).
@@ -360,7 +360,7 @@ def check_report(
     references); a refusal raises :class:`UploadRefused`.
     """
     kind = _category(category)
-    inspect_upload("典型经验报告", data, {"docx"}, max_bytes)
+    inspect_upload("典型经验报告", data, {"docx"}, max_bytes)  # rewinds a file object
     report = read_experience_report(data)
     breaches = [
         {

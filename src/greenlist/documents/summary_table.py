@@ -30,6 +30,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from greenlist.documents.data import NONE_TEXT, SELF_EVALUATION_TEXT, SummaryRow, SummaryTable
+from greenlist.documents.formulas import set_cell
 from greenlist.documents.styles import (
     BODY_FONT,
     HEADING_FONT,
@@ -232,7 +233,7 @@ def summary_table_xlsx(table: SummaryTable) -> bytes:
     body_font, head_font = _font(TABLE_FONT, WUHAO), _font(TABLE_FONT, WUHAO, bold=True)
 
     def merged(row: int, text: str, font: Font, height: float, align: Alignment, bordered: bool) -> None:
-        sheet.cell(row=row, column=1, value=text)
+        set_cell(sheet.cell(row=row, column=1), text)
         sheet.merge_cells(f"A{row}:{last}{row}")
         for column in range(1, columns + 1):
             cell = sheet.cell(row=row, column=column)
@@ -241,7 +242,7 @@ def summary_table_xlsx(table: SummaryTable) -> bytes:
                 cell.border = border
         sheet.row_dimensions[row].height = height
 
-    sheet.cell(row=1, column=1, value="附件1").font = _font(HEADING_FONT, SANHAO)
+    set_cell(sheet.cell(row=1, column=1), "附件1").font = _font(HEADING_FONT, SANHAO)
     merged(2, table.title, _font(TITLE_FONT, XIAOER), 36, centre, bordered=False)
     row = 3
     for section_title, header, rows in _sections(table):
@@ -249,14 +250,15 @@ def summary_table_xlsx(table: SummaryTable) -> bytes:
         merged(row, section_title, _font(HEADING_FONT, XIAOSI), 24, centre, bordered=True)
         row += 1
         for column, text in enumerate(header, start=1):
-            cell = sheet.cell(row=row, column=column, value=text)
+            cell = set_cell(sheet.cell(row=row, column=column), text)
             cell.font, cell.alignment, cell.border = head_font, centre, border
         sheet.row_dimensions[row].height = _row_height(header, widths)
         for cells in rows:
             row += 1
             for column, text in enumerate(cells, start=1):
                 value: str | int = int(text) if column == 1 and text.isdigit() else text
-                cell = sheet.cell(row=row, column=column, value=value)
+                # Names and evaluators are the applicants' own text: never a formula.
+                cell = set_cell(sheet.cell(row=row, column=column), value)
                 cell.font, cell.alignment, cell.border = body_font, centre, border
             sheet.row_dimensions[row].height = _row_height(cells, widths)
     right = Alignment(horizontal="right", vertical="center")

@@ -4,13 +4,24 @@ Applicants, evaluators and cities upload evaluation reports (PDF), experience re
 pictures (PNG/JPEG) and exchange workbooks (.xlsx/.csv). A file's name and the browser's MIME type
 are the sender's claims, so only the bytes decide: magic numbers for PDF/PNG/JPEG, the package
 parts for .docx/.xlsx, strict UTF-8 for CSV. A refusal raises :class:`UploadRefused` whose message
-says why in Chinese, for the uploader to read.
+says why in Chinese, and how to fix it, for the uploader to read.
 
-Refused, besides wrong types and oversize files:
+Every upload path (reports, attachments, workbooks; :func:`inspect_zip` for backups) runs this
+same code before anything parses the file, and it works in bounded memory whatever the file holds:
+the file is read from disk or memory in chunks, never whole, and every limit of
+:class:`UploadLimits` is checked first on the zip's headers and then again while actually
+inflating (the headers are the sender's claim). Refused, besides wrong types and oversize files:
 
-- zip bombs: more than ``max_entries`` parts, more than ``max_uncompressed`` bytes once inflated
-  (counted while actually inflating, not taken from the headers), or a part of over 1 MiB inflating
-  more than ``max_ratio`` times; duplicate part names; compression methods Office never writes;
+- zip bombs: more members than ``max_members`` (counted in the central directory before
+  :mod:`zipfile` builds an object per member), a member over ``max_member_compressed`` bytes
+  compressed or ``max_member_bytes`` inflated, more than ``max_total_bytes`` inflated in all, or a
+  member of over 1 MiB inflating more than ``max_ratio`` times; duplicate member names;
+  compression methods Office never writes;
+- parts the readers load whole: a Word part (``word/document.xml``…) over ``max_document_xml``
+  bytes; a workbook's ``xl/sharedStrings.xml`` over ``max_shared_strings_bytes`` or holding more
+  than ``max_shared_strings`` strings (openpyxl keeps them all in memory); a sheet with more than
+  ``max_sheet_rows`` rows (its ``<dimension>``, then its ``<row>`` elements counted while
+  streaming); a CSV with more lines than that;
 - encrypted zips, and Office files saved with a password (those are OLE2 containers, not zips);
 - corrupt files: a zip whose parts fail their checksums, a PNG without its end chunk, a PDF
   without ``%%EOF``;
@@ -22,28 +33,62 @@ Refused, besides wrong types and oversize files:
   fetch or run something when the document opens (DDE, DDEAUTO, INCLUDETEXT, INCLUDEPICTURE, LINK).
   Plain hyperlinks are allowed: they are inert until a reader clicks them, and reports cite web pages;
 - DTDs in any XML part (``<!DOCTYPE``/``<!ENTITY``): OOXML never has one, and entity expansion is
-  the XML parser's bomb;
+  the XML parser's bomb. The parts read here are parsed with :mod:`defusedxml` as well;
 - pictures over ``MAX_IMAGE_PIXELS`` (a small PNG can declare a canvas that fills memory when shown).
 """
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import io
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
-from xml.etree import ElementTree
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
 
 MiB = 1024 * 1024
-MAX_ZIP_ENTRIES = 1000
-MAX_UNCOMPRESSED_BYTES = 200 * MiB
-MAX_COMPRESSION_RATIO = 100
 _RATIO_MIN_SIZE = 1 * MiB  # small XML parts legitimately compress very well
 MAX_IMAGE_PIXELS = 100_000_000  # a 24-megapixel phone photo is well inside
 _CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What an upload may hold. The defaults fit the campaign's real files with room to spare;
+    each is overridable by environment variable (``GREENLIST_UPLOAD_<FIELD>``, see settings)."""
+
+    max_members: int = 1000  # a report with a hundred pictures has ~130 parts
+    max_member_compressed: int = 100 * MiB
+    max_member_bytes: int = 100 * MiB  # one part, inflated: a 300 000-row sheet is ~90 MB
+    max_total_bytes: int = 200 * MiB  # every part, inflated
+    max_ratio: int = 100  # parts over 1 MiB; text XML compresses 5–20×
+    max_document_xml: int = 10 * MiB  # a Word part (read whole): ~3 million characters of text
+    max_shared_strings: int = 1_000_000  # openpyxl keeps every shared string in memory
+    max_shared_strings_bytes: int = 64 * MiB
+    max_sheet_rows: int = 1_048_576  # Excel's own maximum
+    max_workbook_bytes: int = 200 * MiB  # an exchange workbook (.xlsx/.csv) as uploaded
+
+    @classmethod
+    def configured(cls) -> UploadLimits:
+        """The limits in Django's settings (``GREENLIST_UPLOAD_LIMITS``), or the defaults where
+        Django is not set up (this module is used without it, too)."""
+        try:
+            from django.conf import settings
+
+            overrides = getattr(settings, "GREENLIST_UPLOAD_LIMITS", None) if settings.configured else None
+        except ImportError:  # pragma: no cover - Django is a dependency, but the module is pure
+            overrides = None
+        return cls(**overrides) if overrides else cls()
+
 
 KINDS = ("docx", "xlsx", "pdf", "png", "jpeg", "csv")
 
@@ -86,13 +131,25 @@ _DANGEROUS_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|LINK
 _DTD_MARKERS = tuple(
     m.encode(codec) for m in ("<!DOCTYPE", "<!ENTITY") for codec in ("ascii", "utf-16-le", "utf-16-be")
 )
+_DTD_OVERLAP = max(len(m) for m in _DTD_MARKERS) - 1
 _MACRO_CONTENT = re.compile(rb"macroEnabled|vbaProject|activeX", re.IGNORECASE)
+
+# Streaming counts over inflated XML. A tag's name holds no “<”, so cutting a chunk at its last
+# “<” never splits a match; names are short, so only the last 64 bytes can hold a partial one.
+_PREFIX = rb"(?:[A-Za-z_][\w.-]{0,30}:)?"
+_SHARED_STRING = re.compile(rb"<" + _PREFIX + rb"si[\s/>]")
+_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
+_UNIQUE_COUNT = re.compile(rb"<" + _PREFIX + rb"sst\b[^>]*?\buniqueCount\s*=\s*[\"'](\d{1,12})[\"']")
+_DIMENSION = re.compile(
+    rb"<" + _PREFIX + rb"dimension\b[^>]*?\bref\s*=\s*[\"'][A-Za-z]*(\d{1,9})(?::[A-Za-z]*(\d{1,9}))?"
+)
+_TAIL = 64
 
 
 class UploadRefused(ValueError):
     """An upload that is not accepted. ``str(exc)`` is the Chinese reason; ``code`` is stable
     for programs (too_large, empty, type_not_allowed, unknown_type, encoding, corrupt, encrypted,
-    zip_bomb, macro, external_reference, dtd, image_too_large)."""
+    zip_bomb, too_many_rows, macro, external_reference, dtd, image_too_large)."""
 
     def __init__(self, message: str, code: str, name: str = "") -> None:
         super().__init__(message)
@@ -105,95 +162,212 @@ def _size(count: int) -> str:
     return f"{max(1, round(count / 1024))} KB"
 
 
-def _read(data: bytes | IO[bytes] | Any, max_bytes: int) -> bytes:
-    """The file's bytes, reading at most one byte more than the limit (so a huge upload is refused
-    without being read), and rewinding a file object so the caller can store it afterwards."""
+Source = bytes | bytearray | memoryview | str | Path | IO[bytes] | Any
+
+
+@contextmanager
+def _opened(data: Source) -> Iterator[IO[bytes]]:
+    """A seekable binary stream over the upload, positioned at its start; a file object given by
+    the caller is rewound to where it was, so the caller can store it afterwards."""
     if isinstance(data, bytes | bytearray | memoryview):
-        return bytes(data)
+        yield io.BytesIO(data)  # shares, not copies, the bytes
+        return
+    if isinstance(data, str | Path):
+        with Path(data).open("rb") as handle:
+            yield handle
+        return
+    stream: Any = data
+    start = stream.tell() if callable(getattr(stream, "tell", None)) else 0
+    try:
+        yield stream
+    finally:
+        stream.seek(start)
+
+
+def _length(stream: IO[bytes], data: Source) -> int:
     declared = getattr(data, "size", None)  # Django's UploadedFile knows its size
-    if isinstance(declared, int) and declared > max_bytes:
-        raise UploadRefused(f"文件大小为 {_size(declared)}，超过上限 {_size(max_bytes)}", "too_large")
-    seekable = getattr(data, "seekable", None)
-    start = data.tell() if callable(seekable) and seekable() else None
-    content = data.read(max_bytes + 1)
-    if start is not None:
-        data.seek(start)
-    return bytes(content)
+    if isinstance(declared, int) and not isinstance(data, bytes | bytearray | memoryview):
+        return declared
+    position = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(position)
+    return end - position
 
 
 def inspect_upload(
     name: str,
-    data: bytes | IO[bytes] | Any,
+    data: Source,
     allowed: Iterable[str],
     max_bytes: int,
     *,
-    max_entries: int = MAX_ZIP_ENTRIES,
-    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
-    max_ratio: int = MAX_COMPRESSION_RATIO,
+    limits: UploadLimits | None = None,
+    max_entries: int | None = None,
+    max_uncompressed: int | None = None,
+    max_ratio: int | None = None,
 ) -> str:
     """The file's kind (one of :data:`KINDS` that is in ``allowed``), or :class:`UploadRefused`.
 
-    ``name`` is only used to label the refusal (the content decides the kind). ``data`` is bytes or
-    a binary file object (read from its current position, then rewound).
+    ``name`` is only used to label the refusal (the content decides the kind). ``data`` is bytes,
+    a path, or a seekable binary file object (read from its current position, then rewound).
+    ``limits`` defaults to :meth:`UploadLimits.configured`; ``max_entries``, ``max_uncompressed``
+    and ``max_ratio`` override single limits.
     """
     allowed = set(allowed)
     unknown = allowed - set(KINDS)
     if unknown:
         raise ValueError(f"unknown upload kinds: {sorted(unknown)}")
+    limits = _with_overrides(limits, max_entries, max_uncompressed, max_ratio)
     try:
-        content = _read(data, max_bytes)
-        if len(content) > max_bytes:
-            raise UploadRefused(f"文件超过大小上限 {_size(max_bytes)}", "too_large")
-        if not content:
-            raise UploadRefused("文件为空", "empty")
-        kind = _detect(content, max_entries)
-        if kind not in allowed:
-            accepted = "、".join(ACCEPTED_NAMES[k] for k in KINDS if k in allowed)
-            raise UploadRefused(
-                f"文件内容为 {DETECTED_NAMES[kind]}，但此处只接受 {accepted}", "type_not_allowed"
-            )
-        if kind in ("docx", "xlsx"):
-            _check_package(content, kind, max_entries, max_uncompressed, max_ratio)
-        elif kind == "png":
-            _check_png(content)
-        elif kind == "jpeg":
-            _check_jpeg(content)
-        elif kind == "pdf" and b"%%EOF" not in content[-2048:]:
-            raise UploadRefused("PDF 文件不完整（缺少文件结束标记），可能在传输中被截断", "corrupt")
-        return kind
+        with _opened(data) as stream:
+            size = _length(stream, data)
+            if size > max_bytes:
+                raise UploadRefused(
+                    f"文件大小为 {_size(size)}，超过上限 {_size(max_bytes)}。请压缩或拆分后重新上传",
+                    "too_large",
+                )
+            base = stream.tell()
+            head = stream.read(8)
+            if not head:
+                raise UploadRefused("文件为空", "empty")
+            stream.seek(base)
+            kind = _detect(head, stream, limits)
+            if kind not in allowed:
+                accepted = "、".join(ACCEPTED_NAMES[k] for k in KINDS if k in allowed)
+                raise UploadRefused(
+                    f"文件内容为 {DETECTED_NAMES[kind]}，但此处只接受 {accepted}", "type_not_allowed"
+                )
+            stream.seek(base)
+            if kind in ("docx", "xlsx"):
+                _check_package(stream, kind, limits)
+            elif kind == "png":
+                _check_png(stream, base, size)
+            elif kind == "jpeg":
+                _check_jpeg(stream)
+            elif kind == "pdf":
+                stream.seek(base + max(0, size - 2048))
+                if b"%%EOF" not in stream.read(2048):
+                    raise UploadRefused("PDF 文件不完整（缺少文件结束标记），可能在传输中被截断", "corrupt")
+            elif kind == "csv":
+                _check_csv_rows(stream, limits)
+            return kind
     except UploadRefused as exc:
         exc.name = name
         raise
+
+
+def inspect_zip(data: Source, limits: UploadLimits | None = None) -> None:
+    """The zip bomb checks alone, for any .zip (a backup being restored): member count, sizes
+    (compressed, inflated, per member and in total, counted while inflating) and ratio, checksums.
+    Raises :class:`UploadRefused`."""
+    limits = limits or UploadLimits.configured()
+    with _opened(data) as stream:
+        archive = _open_zip(stream, limits)
+        infos = _check_headers(archive, limits)
+        for info in infos:
+            _inflate(archive, info, limits, _Scan(info.filename, keep=False), _Totals())
+
+
+def _with_overrides(
+    limits: UploadLimits | None, entries: int | None, uncompressed: int | None, ratio: int | None
+) -> UploadLimits:
+    limits = limits or UploadLimits.configured()
+    changes: dict[str, int] = {}
+    if entries is not None:
+        changes["max_members"] = entries
+    if uncompressed is not None:
+        changes["max_total_bytes"] = uncompressed
+        changes["max_member_bytes"] = min(limits.max_member_bytes, uncompressed)
+    if ratio is not None:
+        changes["max_ratio"] = ratio
+    return dataclasses.replace(limits, **changes) if changes else limits
 
 
 # ---------------------------------------------------------------------------------------------
 # What is it?
 
 
-def _detect(content: bytes, max_entries: int) -> str:
-    if content.startswith(b"%PDF-"):
+def _detect(head: bytes, stream: IO[bytes], limits: UploadLimits) -> str:
+    if head.startswith(b"%PDF-"):
         return "pdf"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
-    if content.startswith(b"\xff\xd8\xff"):
+    if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
-    if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    if content.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _detect_package(content, max_entries)
-    return _detect_text(content)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _detect_package(stream, limits)
+    return _detect_text(stream)
 
 
-def _open_zip(content: bytes, max_entries: int) -> zipfile.ZipFile:
+def _count_members(stream: IO[bytes], limit: int) -> None:
+    """Refuse a zip with more than ``limit`` members by walking its central directory, entry
+    headers only, before :mod:`zipfile` builds an object for every member (a 47 MB zip can list
+    a million members, and zipfile would hold them all). The end record's count is a claim, and
+    zipfile ignores it, so the entries themselves are counted."""
+    base = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    tail_start = max(base, end - (22 + 65535))
+    stream.seek(tail_start)
+    tail = stream.read(end - tail_start)
+    # Found as zipfile finds it: a record without comment at the very end, else the last signature.
+    no_comment = len(tail) - 22
+    if no_comment >= 0 and tail[no_comment:].startswith(b"PK\x05\x06") and tail[-2:] == b"\0\0":
+        at = no_comment
+    else:
+        at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        stream.seek(base)
+        return  # not a zip zipfile can open either; it says so
+    # The directory's own offset is not needed: it ends where the end record starts.
+    _, _, _, claimed, cd_size = struct.unpack("<HHHHI", tail[at + 4 : at + 16])
+    eocd = tail_start + at
+    locator = tail[at - 20 : at] if at >= 20 else b""
+    if locator.startswith(b"PK\x06\x07"):
+        (zip64_end,) = struct.unpack("<Q", locator[8:16])
+        stream.seek(base + zip64_end)
+        record = stream.read(56)
+        if record.startswith(b"PK\x06\x06") and len(record) == 56:
+            claimed, cd_size = struct.unpack("<QQ", record[32:48])
+            eocd = base + zip64_end
+    # 0xFFFF alone means “more than fit here”: only the zip64 record or the directory tells.
+    if claimed > limit and (claimed != 0xFFFF or eocd != tail_start + at):
+        raise _too_many(claimed, limit)
+    # Data prepended to the archive shifts every offset, as zipfile allows.
+    start = eocd - cd_size
+    if start < base:
+        stream.seek(base)
+        return  # a central directory larger than the file: zipfile reports the damage
+    stream.seek(start)
+    count = 0
+    while stream.tell() < eocd:
+        header = stream.read(46)
+        if len(header) < 46 or not header.startswith(b"PK\x01\x02"):
+            break  # zipfile reports the damage
+        count += 1
+        if count > limit:
+            raise _too_many(count, limit, at_least=True)
+        name, extra, comment = struct.unpack("<HHH", header[28:34])
+        stream.seek(name + extra + comment, io.SEEK_CUR)
+    stream.seek(base)
+
+
+def _too_many(count: int, limit: int, at_least: bool = False) -> UploadRefused:
+    many = f"至少有 {count} " if at_least else f"有 {count} "
+    return UploadRefused(
+        f"压缩包内文件过多：{many}个，超过上限 {limit} 个，疑似压缩炸弹。请删除多余内容或拆分后重新上传",
+        "zip_bomb",
+    )
+
+
+def _open_zip(stream: IO[bytes], limits: UploadLimits) -> zipfile.ZipFile:
+    _count_members(stream, limits.max_members)  # before zipfile reads every member's header
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))  # BytesIO shares, not copies, the bytes
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error) as exc:
         raise UploadRefused(f"文件已损坏，无法作为压缩包读取（{type(exc).__name__}）", "corrupt") from exc
-    if len(archive.infolist()) > max_entries:
-        raise UploadRefused(
-            f"压缩包内文件过多（{len(archive.infolist())} 个，上限 {max_entries} 个），疑似压缩炸弹",
-            "zip_bomb",
-        )
+    if len(archive.infolist()) > limits.max_members:
+        raise _too_many(len(archive.infolist()), limits.max_members)
     return archive
 
 
@@ -212,8 +386,8 @@ def _small_part(archive: zipfile.ZipFile, name: str, limit: int = 2 * MiB) -> by
         raise UploadRefused(f"文件已损坏：“{name}”无法解压", "corrupt") from exc
 
 
-def _detect_package(content: bytes, max_entries: int) -> str:
-    archive = _open_zip(content, max_entries)
+def _detect_package(stream: IO[bytes], limits: UploadLimits) -> str:
+    archive = _open_zip(stream, limits)
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names:
         return "zip"
@@ -225,14 +399,23 @@ def _detect_package(content: bytes, max_entries: int) -> str:
     return "office"
 
 
+def _parse_xml(part_name: str, xml: bytes) -> Any:
+    try:
+        return SafeElementTree.fromstring(xml)
+    except DefusedXmlException as exc:
+        raise UploadRefused(
+            f"文件中的“{part_name}”含有 DTD 或实体声明，Office 文档不应包含，已拒绝", "dtd"
+        ) from exc
+
+
 def _main_part(archive: zipfile.ZipFile) -> str:
     rels = _small_part(archive, "_rels/.rels")
     if not rels:
         return ""
     _reject_dtd("_rels/.rels", rels)
     try:
-        root = ElementTree.fromstring(rels)
-    except ElementTree.ParseError:
+        root = _parse_xml("_rels/.rels", rels)
+    except SafeElementTree.ParseError:
         return ""
     for rel in root:
         if str(rel.get("Type", "")).endswith("/officeDocument"):
@@ -240,16 +423,22 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     return ""
 
 
-def _detect_text(content: bytes) -> str:
-    text = content.removeprefix(b"\xef\xbb\xbf")
+def _detect_text(stream: IO[bytes]) -> str:
+    """CSV: strict UTF-8 (an optional BOM), no control characters, decoded chunk by chunk."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+    first = b""
     try:
-        decoded = text.decode("utf-8")
+        while chunk := stream.read(_CHUNK):
+            first = first or chunk
+            if _binary(decoder.decode(chunk)):
+                raise UploadRefused("无法识别文件类型（含有二进制内容）", "unknown_type")
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         try:
-            decoded = text.decode("gb18030")
-        except UnicodeDecodeError:
+            decoded = first[: 64 * 1024].decode("gb18030", errors="ignore")
+        except UnicodeDecodeError:  # pragma: no cover - errors="ignore" does not raise
             decoded = ""
-        if decoded and not _binary(decoded):
+        if decoded and not _binary(decoded) and _looks_gbk(first[: 64 * 1024]):
             raise UploadRefused(
                 "CSV 文件须为 UTF-8 编码：此文件似为 GBK/GB18030 编码。请在 Excel 中“另存为”"
                 "“CSV UTF-8（逗号分隔）”后重新上传",
@@ -258,13 +447,40 @@ def _detect_text(content: bytes) -> str:
         raise UploadRefused(
             "无法识别文件类型（不是 Word、Excel、PDF、PNG、JPEG 或 UTF-8 文本）", "unknown_type"
         ) from None
-    if _binary(decoded):
-        raise UploadRefused("无法识别文件类型（含有二进制内容）", "unknown_type")
     return "csv"
 
 
+def _looks_gbk(sample: bytes) -> bool:
+    """Whether the sample decodes as GB18030 (a chunk may end inside a character: allow that)."""
+    for cut in range(4):
+        try:
+            sample[: len(sample) - cut].decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters but tab, LF, CR
+
+
 def _binary(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\t\r\n" for c in text)
+    return _CONTROL.search(text) is not None
+
+
+def _check_csv_rows(stream: IO[bytes], limits: UploadLimits) -> None:
+    lines = 0
+    while chunk := stream.read(_CHUNK):
+        lines += chunk.count(b"\n")
+        if lines > limits.max_sheet_rows:
+            raise _too_many_rows("CSV 文件", lines, limits.max_sheet_rows, at_least=True)
+
+
+def _too_many_rows(where: str, rows: int, limit: int, at_least: bool = False) -> UploadRefused:
+    many = f"至少有 {rows} " if at_least else f"有 {rows} "
+    return UploadRefused(
+        f"{where}{many}行，超过上限 {limit} 行。请将数据拆分为多个文件分别导入", "too_many_rows"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,50 +492,183 @@ def _reject_dtd(name: str, xml: bytes) -> None:
         raise UploadRefused(f"文件中的“{name}”含有 DTD 声明，Office 文档不应包含，已拒绝", "dtd")
 
 
-def _check_package(
-    content: bytes, kind: str, max_entries: int, max_uncompressed: int, max_ratio: int
-) -> None:
-    archive = _open_zip(content, max_entries)
+def _word_part(name: str) -> bool:
+    return name.startswith("word/") and name.endswith(".xml")
+
+
+def _kept(name: str, kind: str) -> bool:
+    """Parts read whole for the relationship, content-type and field checks."""
+    return name.endswith(".rels") or name == "[Content_Types].xml" or (kind == "docx" and _word_part(name))
+
+
+def _check_headers(archive: zipfile.ZipFile, limits: UploadLimits, kind: str = "") -> list[zipfile.ZipInfo]:
+    """Every limit that the central directory's claims can already break: refused before inflating."""
     infos = archive.infolist()
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
         raise UploadRefused("压缩包内有重复的文件名，文件结构异常", "corrupt")
-    declared = sum(info.file_size for info in infos)
-    if declared > max_uncompressed:
-        raise UploadRefused(
-            f"文件解压后大小为 {_size(declared)}，超过上限 {_size(max_uncompressed)}，疑似压缩炸弹",
-            "zip_bomb",
-        )
     for info in infos:
         if info.flag_bits & 0x1:
             raise UploadRefused("文件已加密，请取消密码后重新上传", "encrypted")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UploadRefused(f"“{info.filename}”使用了 Office 不会使用的压缩方式，文件结构异常", "corrupt")
-        if info.file_size > _RATIO_MIN_SIZE and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise UploadRefused(f"“{info.filename}”的压缩比超过 {max_ratio} 倍，疑似压缩炸弹", "zip_bomb")
-    _check_active_content(names)
-    total = 0
+        if info.compress_size > limits.max_member_compressed:
+            raise UploadRefused(
+                f"“{info.filename}”压缩后为 {_size(info.compress_size)}，超过单个部件上限 "
+                f"{_size(limits.max_member_compressed)}。请删除多余内容或拆分后重新上传",
+                "zip_bomb",
+            )
+        _check_part_size(info.filename, info.file_size, kind, limits)
+    declared = sum(info.file_size for info in infos)
+    if declared > limits.max_total_bytes:
+        raise UploadRefused(
+            f"文件解压后大小为 {_size(declared)}，超过上限 {_size(limits.max_total_bytes)}，疑似压缩炸弹。"
+            "请删除多余内容或拆分后重新上传",
+            "zip_bomb",
+        )
+    for info in infos:
+        if info.file_size > _RATIO_MIN_SIZE and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise UploadRefused(
+                f"“{info.filename}”的压缩比超过 {limits.max_ratio} 倍，疑似压缩炸弹", "zip_bomb"
+            )
+    return infos
+
+
+def _check_part_size(name: str, size: int, kind: str, limits: UploadLimits) -> None:
+    if _kept(name, kind) and size > limits.max_document_xml:
+        what = "文档正文" if name == "word/document.xml" else "文档部件"
+        raise UploadRefused(
+            f"{what}（{name}）解压后为 {_size(size)}，超过上限 {_size(limits.max_document_xml)}。"
+            "请删除多余内容（如粘贴的大段文字、表格），或将文档拆分后重新上传",
+            "zip_bomb",
+        )
+    if kind == "xlsx" and name == "xl/sharedStrings.xml" and size > limits.max_shared_strings_bytes:
+        raise UploadRefused(
+            f"工作簿的共享字符串表（xl/sharedStrings.xml）解压后为 {_size(size)}，超过上限 "
+            f"{_size(limits.max_shared_strings_bytes)}。请将工作簿拆分为多个文件分别导入",
+            "zip_bomb",
+        )
+    if size > limits.max_member_bytes:
+        raise UploadRefused(
+            f"“{name}”解压后为 {_size(size)}，超过单个部件上限 {_size(limits.max_member_bytes)}，疑似压缩炸弹。"
+            "请删除多余内容或拆分后重新上传",
+            "zip_bomb",
+        )
+
+
+@dataclass
+class _Totals:
+    inflated: int = 0
+
+
+class _Scan:
+    """What one part's inflated bytes are checked for, chunk by chunk: DTD markers always; the
+    shared strings or the rows of a workbook; the part itself when it is read whole afterwards."""
+
+    def __init__(self, name: str, kind: str = "", limits: UploadLimits | None = None, *, keep: bool) -> None:
+        self.name, self.kind, self.limits = name, kind, limits or UploadLimits()
+        self.keep = keep
+        self.chunks: list[bytes] = []
+        self.first = True
+        self.overlap = b""  # the end of the previous chunk, for markers split across chunks
+        self.pending = b""  # the unfinished tag at the end of the previous chunk
+        self.count = 0
+        self.pattern: re.Pattern[bytes] | None = None
+        if kind == "xlsx" and name == "xl/sharedStrings.xml":
+            self.pattern = _SHARED_STRING
+        elif kind == "xlsx" and name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            self.pattern = _ROW
+
+    def feed(self, chunk: bytes) -> None:
+        window = self.overlap + chunk
+        if any(marker in window for marker in _DTD_MARKERS):
+            raise UploadRefused(f"文件中的“{self.name}”含有 DTD 声明，Office 文档不应包含，已拒绝", "dtd")
+        self.overlap = window[-_DTD_OVERLAP:]
+        if self.keep:
+            self.chunks.append(chunk)
+        if self.pattern is not None:
+            if self.first:
+                self._claims(chunk)
+            self._count(chunk)
+        self.first = False
+
+    def _claims(self, chunk: bytes) -> None:
+        """The counts the part declares at its start: refused before inflating the rest."""
+        if self.pattern is _SHARED_STRING:
+            match = _UNIQUE_COUNT.search(chunk)
+            if match and int(match.group(1)) > self.limits.max_shared_strings:
+                raise self._too_many_strings(int(match.group(1)))
+        else:
+            match = _DIMENSION.search(chunk)
+            if match:
+                rows = int(match.group(2) or match.group(1))
+                if rows > self.limits.max_sheet_rows:
+                    raise _too_many_rows(f"工作表（{self.name}）", rows, self.limits.max_sheet_rows)
+
+    def _count(self, chunk: bytes) -> None:
+        assert self.pattern is not None
+        buffer = self.pending + chunk
+        cut = buffer.rfind(b"<", max(0, len(buffer) - _TAIL))
+        if cut < 0:
+            cut = len(buffer)
+        self.count += len(self.pattern.findall(buffer, 0, cut))
+        self.pending = buffer[cut:]
+        if self.pattern is _SHARED_STRING and self.count > self.limits.max_shared_strings:
+            raise self._too_many_strings(self.count, at_least=True)
+        if self.pattern is _ROW and self.count > self.limits.max_sheet_rows:
+            raise _too_many_rows(
+                f"工作表（{self.name}）", self.count, self.limits.max_sheet_rows, at_least=True
+            )
+
+    def _too_many_strings(self, count: int, at_least: bool = False) -> UploadRefused:
+        many = f"至少 {count} " if at_least else f" {count} "
+        return UploadRefused(
+            f"工作簿含有{many}个不同的文本（共享字符串），超过上限 {self.limits.max_shared_strings} 个。"
+            "请将工作簿拆分为多个文件分别导入",
+            "zip_bomb",
+        )
+
+    def finish(self) -> bytes:
+        if self.pattern is not None and self.pending:
+            self.count += len(self.pattern.findall(self.pending))
+        return b"".join(self.chunks)
+
+
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: UploadLimits, scan: _Scan, totals: _Totals
+) -> bytes:
+    """Inflate one part for real, counting: the headers' sizes are the sender's claim."""
+    inflated = 0
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                inflated += len(chunk)
+                totals.inflated += len(chunk)
+                if totals.inflated > limits.max_total_bytes:
+                    raise UploadRefused(
+                        f"文件解压后超过 {_size(limits.max_total_bytes)}，疑似压缩炸弹。请删除多余内容或拆分后重新上传",
+                        "zip_bomb",
+                    )
+                _check_part_size(info.filename, inflated, scan.kind, limits)
+                scan.feed(chunk)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise UploadRefused(f"文件已损坏：“{info.filename}”校验失败", "corrupt") from exc
+    return scan.finish()
+
+
+def _check_package(stream: IO[bytes], kind: str, limits: UploadLimits) -> None:
+    archive = _open_zip(stream, limits)
+    infos = _check_headers(archive, limits, kind)
+    _check_active_content([info.filename for info in infos])
+    totals = _Totals()
     xml_parts: dict[str, bytes] = {}
     for info in infos:
-        keep = info.filename.endswith((".xml", ".rels"))
-        chunks: list[bytes] = []
-        try:
-            with archive.open(info) as part:
-                # Inflate for real, counting: the headers' sizes are the sender's claim.
-                while chunk := part.read(_CHUNK):
-                    total += len(chunk)
-                    if total > max_uncompressed:
-                        raise UploadRefused(
-                            f"文件解压后超过 {_size(max_uncompressed)}，疑似压缩炸弹", "zip_bomb"
-                        )
-                    if keep:
-                        chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-            raise UploadRefused(f"文件已损坏：“{info.filename}”校验失败", "corrupt") from exc
+        keep = _kept(info.filename, kind)
+        content = _inflate(archive, info, limits, _Scan(info.filename, kind, limits, keep=keep), totals)
         if keep:
-            xml_parts[info.filename] = b"".join(chunks)
-    for part_name, xml in xml_parts.items():
-        _reject_dtd(part_name, xml)
+            xml_parts[info.filename] = content
     _check_content_types(xml_parts.get("[Content_Types].xml", b""))
     for part_name, xml in xml_parts.items():
         if part_name.endswith(".rels"):
@@ -352,8 +701,8 @@ def _check_content_types(xml: bytes) -> None:
 
 def _check_relationships(part_name: str, xml: bytes) -> None:
     try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as exc:
+        root = _parse_xml(part_name, xml)
+    except SafeElementTree.ParseError as exc:
         raise UploadRefused(f"文件已损坏：“{part_name}”不是有效的 XML", "corrupt") from exc
     for rel in root:
         if rel.get("TargetMode") != "External":
@@ -379,8 +728,8 @@ def _check_fields(part_name: str, xml: bytes) -> None:
     if b"fld" not in xml:
         return
     try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as exc:
+        root = _parse_xml(part_name, xml)
+    except SafeElementTree.ParseError as exc:
         raise UploadRefused(f"文件已损坏：“{part_name}”不是有效的 XML", "corrupt") from exc
     codes: list[str] = []
     open_fields: list[list[str]] = []  # [code so far] of each field whose code is still being read
@@ -406,39 +755,48 @@ def _check_fields(part_name: str, xml: bytes) -> None:
             )
 
 
-def _check_png(content: bytes) -> None:
-    if len(content) < 45 or content[12:16] != b"IHDR":
+def _check_png(stream: IO[bytes], base: int, size: int) -> None:
+    head = stream.read(24)
+    if size < 45 or head[12:16] != b"IHDR":
         raise UploadRefused("PNG 图片已损坏（缺少图像头）", "corrupt")
-    width, height = struct.unpack(">II", content[16:24])
+    width, height = struct.unpack(">II", head[16:24])
     _check_pixels(width, height, "PNG")
-    if b"IEND" not in content[-12:]:
+    stream.seek(base + size - 12)
+    if b"IEND" not in stream.read(12):
         raise UploadRefused("PNG 图片不完整（缺少结束块），可能在传输中被截断", "corrupt")
 
 
 _SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
-def _check_jpeg(content: bytes) -> None:
-    """Walk the JPEG segments up to the frame header for the picture's size."""
-    pos = 2
-    while pos + 4 <= len(content):
-        if content[pos] != 0xFF:
+def _check_jpeg(stream: IO[bytes]) -> None:
+    """Walk the JPEG segments up to the frame header for the picture's size (seeking past each
+    segment: an EXIF block or an embedded thumbnail is never read)."""
+    stream.read(2)
+    while True:
+        marker_bytes = stream.read(2)
+        if len(marker_bytes) < 2 or marker_bytes[0] != 0xFF:
             break
-        marker = content[pos + 1]
+        marker = marker_bytes[1]
         if marker == 0xFF:  # fill byte
-            pos += 1
+            stream.seek(-1, io.SEEK_CUR)
             continue
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            pos += 2
             continue
-        (length,) = struct.unpack(">H", content[pos + 2 : pos + 4])
-        if marker in _SOF_MARKERS and pos + 9 <= len(content):
-            height, width = struct.unpack(">HH", content[pos + 5 : pos + 9])
-            _check_pixels(width, height, "JPEG")
-            return
+        length_bytes = stream.read(2)
+        if len(length_bytes) < 2:
+            break
+        (length,) = struct.unpack(">H", length_bytes)
+        if marker in _SOF_MARKERS:
+            frame = stream.read(5)
+            if len(frame) == 5:
+                height, width = struct.unpack(">HH", frame[1:5])
+                _check_pixels(width, height, "JPEG")
+                return
+            break
         if marker == 0xDA or length < 2:
             break
-        pos += 2 + length
+        stream.seek(length - 2, io.SEEK_CUR)
     raise UploadRefused("JPEG 图片已损坏（找不到图像尺寸）", "corrupt")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.exchange.cells import CellError
 from greenlist.exchange.sheets import BY_NAME, SHEETS, Sheet
 
@@ -51,15 +52,27 @@ def _header(value: Any) -> str:
     return "".join(str(value or "").split())
 
 
-def open_sources(path: Path) -> list[SheetSource]:
+def open_sources(path: Path, limits: UploadLimits | None = None) -> list[SheetSource]:
+    """The file's recognised sheets, after the upload checks every upload path shares (openpyxl
+    holds a workbook's shared strings in memory, so their count is bounded before it opens it)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise WorkbookError(
+            f"不支持的文件类型“{suffix}”：请上传 .xlsx 工作簿，或单个工作表的 .csv（UTF-8）文件。"
+        )
+    limits = limits or UploadLimits.configured()
+    kind = "csv" if suffix == ".csv" else "xlsx"
+    try:
+        inspect_upload(path.name, path, {kind}, limits.max_workbook_bytes, limits=limits)
+    except UploadRefused as refusal:
+        if kind == "xlsx" and refusal.code in ("type_not_allowed", "unknown_type", "encoding", "corrupt"):
+            raise WorkbookError(
+                f"无法读取工作簿“{path.name}”：文件已损坏或不是 .xlsx 格式（{refusal}）。"
+            ) from refusal
+        raise WorkbookError(f"“{path.name}”未导入：{refusal}") from refusal
+    if kind == "csv":
         return [_csv_source(path)]
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_sources(path)
-    raise WorkbookError(
-        f"不支持的文件类型“{suffix}”：请上传 .xlsx 工作簿，或单个工作表的 .csv（UTF-8）文件。"
-    )
+    return _xlsx_sources(path)
 
 
 def sheet_for_csv(path: Path) -> Sheet:

@@ -10,7 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
+from greenlist.documents.formulas import csv_row, set_cell
 from greenlist.exchange.sheets import BY_NAME, SHEETS, Column, Sheet
 from greenlist.rules.vocabulary import (
     Category,
@@ -44,18 +46,25 @@ def _allowed(column: Column) -> str:
     return ""
 
 
+def _append(worksheet: Worksheet, values: list[str]) -> None:
+    worksheet.append(values)
+    for cell in worksheet[worksheet.max_row]:
+        set_cell(cell, cell.value)  # an example such as “-” stays text
+
+
 def workbook_bytes(sheets: tuple[Sheet, ...] = SHEETS) -> bytes:
     book = Workbook()
     guide = book.active
     assert guide is not None
     guide.title = "填写说明"
-    guide.append(["工作表", "列名", "必填", "可选值", "示例", "说明"])
+    _append(guide, ["工作表", "列名", "必填", "可选值", "示例", "说明"])
     for cell in guide[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
     for sheet in sheets:
         for column in sheet.columns:
-            guide.append(
+            _append(
+                guide,
                 [
                     sheet.name,
                     column.header,
@@ -63,10 +72,10 @@ def workbook_bytes(sheets: tuple[Sheet, ...] = SHEETS) -> bytes:
                     _allowed(column),
                     column.example,
                     sheet.description,
-                ]
+                ],
             )
         ws = book.create_sheet(sheet.name)
-        ws.append([column.header for column in sheet.columns])
+        _append(ws, [column.header for column in sheet.columns])
         for index, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row=1, column=index)
             cell.font = Font(bold=True, color="FFFFFF")
@@ -95,7 +104,7 @@ def workbook_bytes(sheets: tuple[Sheet, ...] = SHEETS) -> bytes:
 
 def csv_bytes(sheet: Sheet) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([column.header for column in sheet.columns])
+    csv.writer(buffer).writerow(csv_row(column.header for column in sheet.columns))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
 
 

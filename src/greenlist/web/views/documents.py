@@ -114,7 +114,7 @@ def experience_report(request: HttpRequest, pk: int) -> HttpResponse:
             if "upload" in request.FILES:
                 upload = request.FILES.get("upload")
                 assert upload is not None
-                import_report(application, name=upload.name or "report.docx", data=upload.read(), actor=user)
+                import_report(application, name=upload.name or "report.docx", data=upload, actor=user)
                 messages.success(request, "已读取上传的典型经验报告，请核对以下各项。")
             else:
                 save_report(application, request.POST.dict(), actor=user)
@@ -124,7 +124,7 @@ def experience_report(request: HttpRequest, pk: int) -> HttpResponse:
                             application,
                             kind=Attachment.Kind.PICTURE,
                             name=picture.name or "picture",
-                            data=picture.read(),
+                            data=picture,
                             actor=user,
                             slot=slot,
                             caption=request.POST.get(f"highlight{slot}_caption", ""),
@@ -185,7 +185,7 @@ def check_uploaded_report(request: HttpRequest) -> HttpResponse:
     from greenlist.documents import UploadRefused
 
     try:
-        result = check_report(upload.read(), category, current_batch(request).parameters)
+        result = check_report(upload, category, current_batch(request).parameters)
     except UploadRefused as refusal:
         return render(request, "web/_report_check.html", {"error": str(refusal)})
     return render(request, "web/_report_check.html", {"result": result})
@@ -203,7 +203,7 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择文件和材料类型。")
     else:
         try:
-            attach(application, kind=kind, name=upload.name or "file", data=upload.read(), actor=user)
+            attach(application, kind=kind, name=upload.name or "file", data=upload, actor=user)
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
         else:

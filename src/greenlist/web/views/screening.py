@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from greenlist.accounts.models import Role
 from greenlist.campaign import progress
 from greenlist.campaign.jobs import JobError, retry, start_import
 from greenlist.campaign.models import Application, Job
+from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.exchange.sheets import BY_NAME
 from greenlist.exchange.templates import csv_bytes, workbook_bytes
 from greenlist.rules.catalogue import RULES
@@ -25,7 +27,6 @@ from greenlist.rules.vocabulary import Category, Effect
 from greenlist.screening import verdicts
 from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
 
-MAX_UPLOAD = 200 * 1024 * 1024
 PAGE_SIZE = 50  # rows per page: a unit's list at 10,000 applications is hundreds long
 
 
@@ -143,14 +144,11 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
     batch = current_batch(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的文件。")
-        elif upload.size is not None and upload.size > MAX_UPLOAD:
-            messages.error(
-                request,
-                f"文件过大（{upload.size // 1024 // 1024} MB），上限为 {MAX_UPLOAD // 1024 // 1024} MB。",
-            )
+        refusal = _refusal(upload)
+        if refusal:
+            messages.error(request, refusal)
         else:
+            assert upload is not None
             job = start_import(
                 name=upload.name or "upload.xlsx",
                 chunks=upload.chunks(),
@@ -169,6 +167,20 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
             "jobs": Job.objects.filter(created_by=user)[:10],
         },
     )
+
+
+def _refusal(upload: UploadedFile | None) -> str:
+    """Why the workbook cannot be imported (the upload checks every upload path shares), or ""."""
+    if upload is None:
+        return "请选择要导入的文件。"
+    limits = UploadLimits.configured()
+    try:
+        inspect_upload(
+            upload.name or "工作簿", upload, {"xlsx", "csv"}, limits.max_workbook_bytes, limits=limits
+        )
+    except UploadRefused as refusal:
+        return f"“{upload.name}”未导入：{refusal}"
+    return ""
 
 
 def _job_for(request: HttpRequest, pk: int) -> Job:
