@@ -90,7 +90,13 @@ def backup(target: Path) -> dict[str, Any]:
     media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as folder:
         dump = Path(folder) / "data.json"
-        with unscoped(), transaction.atomic():  # one consistent snapshot on PostgreSQL
+        with unscoped(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                # One snapshot for the dump and the manifest's checksums: under the default READ
+                # COMMITTED each query would see the writes made in between, and restore would
+                # rightly refuse a backup whose checksums do not match its data.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             with dump.open("w", encoding="utf-8") as stream:
                 rows = itertools.chain.from_iterable(
                     m._base_manager.order_by("pk").iterator(chunk_size=2000) for m in tracked_models()
