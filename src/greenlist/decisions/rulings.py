@@ -25,7 +25,6 @@ from greenlist.rules.findings import Finding
 from greenlist.screening import verdicts
 from greenlist.screening.models import Ruling
 
-
 EVIDENCE_KINDS = {"pdf", "docx", "png", "jpeg"}
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
