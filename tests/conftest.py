@@ -12,7 +12,13 @@ from django.test import Client
 
 from greenlist.accounts.models import Role, User
 from greenlist.campaign.models import Application, Batch
-from greenlist.registry.models import Evaluator, Organisation, ProvincialListEntry, RecommendingUnit
+from greenlist.registry.models import (
+    Diagnosis,
+    Evaluator,
+    Organisation,
+    ProvincialListEntry,
+    RecommendingUnit,
+)
 from greenlist.rules.uscc import make_uscc
 from greenlist.scoping import unscoped
 
@@ -98,13 +104,25 @@ class Personas:
             self.evaluator_org = make_evaluator()
             self.org_x = make_org("石家庄市", "石家庄甲公司")
             self.org_y = make_org("唐山市", "唐山乙公司")
-            self.app_x = make_application(self.org_x, method="third_party", evaluator=self.evaluator_org)
+            # Both applications pass every exclusion rule, so a test that walks one through the
+            # workflow meets only what it is about: X is a provincial green factory evaluated by
+            # an accepted evaluator that signed its declaration; Y a self-evaluated one.
+            self.app_x = make_application(
+                self.org_x, method="third_party", evaluator=self.evaluator_org, no_result_promise=True
+            )
             self.app_y = make_application(self.org_y)
-            # Five active provincial green factories per unit: a quota of 2 (rule Q1).
-            for unit_name in ("石家庄市", "唐山市"):
+            batch_params = self.app_x.batch.parameters
+            Diagnosis.objects.create(
+                evaluator=self.evaluator_org,
+                client_uscc=new_uscc(),
+                day=batch_params.reference_date - dt.timedelta(days=100),
+                client_province=batch_params.province_name,
+            )
+            # Five active provincial green factories per unit, X and Y among them: a quota of 2 (Q1).
+            for unit_name, org in (("石家庄市", self.org_x), ("唐山市", self.org_y)):
                 for index in range(5):
                     ProvincialListEntry.objects.create(
-                        uscc=new_uscc(),
+                        uscc=org.uscc if index == 0 else new_uscc(),
                         name=f"{unit_name}省级绿色工厂{index}",
                         category="factory",
                         level="provincial",

@@ -5,10 +5,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from greenlist.accounts.tokens import issue_token
-from greenlist.registry.models import NegativeRecord
+from greenlist.registry.models import BlacklistEntry, NegativeRecord
 from greenlist.scoping import unscoped
 from tests.conftest import new_uscc
 from tests.exchange.workbooks import write_csv
+from tests.factories import dishonest
 
 
 def api(personas, who):
@@ -45,7 +46,12 @@ def test_applications_are_scoped_like_the_web(personas, who, names):
 def test_detail_carries_findings_and_hides_other_units(personas):
     city = api(personas, "city_a")
     detail = city.get(f"/api/applications/{personas.app_x.pk}").json()
-    assert detail["eligible"] is False and {"F1", "V1", "V4"} <= {f["rule"] for f in detail["findings"]}
+    assert detail["eligible"] is True and not [f for f in detail["findings"] if f["effect"] == "exclude"]
+    dishonest(personas.org_x)
+    detail = city.get(f"/api/applications/{personas.app_x.pk}").json()
+    assert detail["eligible"] is False and [
+        f["rule"] for f in detail["findings"] if f["effect"] == "exclude"
+    ] == ["E6"]
     assert city.get(f"/api/applications/{personas.app_y.pk}").status_code == 404
 
 
@@ -54,22 +60,28 @@ def test_quotas_and_evaluators_are_for_units_and_the_province(personas):
     assert len(api(personas, "province").get("/api/quotas").json()) == 14
     assert api(personas, "applicant_x").get("/api/quotas").status_code == 403
     loads = api(personas, "city_a").get("/api/evaluators").json()
-    assert loads[0]["projects"] == 1 and loads[0]["accepted"] is False
+    assert (loads[0]["projects"], loads[0]["accepted"]) == (1, True)
+    with unscoped():
+        BlacklistEntry.objects.create(
+            evaluator_uscc=personas.evaluator_org.uscc, listed_on="2024-01-10", reason="弄虚作假"
+        )
+    loads = api(personas, "city_a").get("/api/evaluators").json()
+    assert (loads[0]["accepted"], [r["rule"] for r in loads[0]["reasons"]]) == (False, ["V2"])
     assert api(personas, "evaluator").get("/api/evaluators").status_code == 403
 
 
-def test_a_workbook_upload_is_a_job_all_or_nothing(personas, tmp_path):
+def test_a_workbook_upload_is_a_job_all_or_nothing(personas, tmp_path, django_capture_on_commit_callbacks):
     province = api(personas, "province")
     good = write_csv(
         tmp_path / "负面记录.csv",
         [{"统一社会信用代码": new_uscc(), "名称": "某公司", "类型": "偷漏税", "开始日期": "2023-01-01"}],
     )
-    with good.open("rb") as handle:
+    # The job is queued after the upload commits; tests run tasks at once (immediate backend).
+    with good.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         response = province.post("/api/workbooks", {"file": handle})
     assert response.status_code == 202
     job = response.json()
     assert job["url"] == f"/api/jobs/{job['id']}"
-    # Tests run jobs inline (GREENLIST_JOBS_INLINE): the job has finished by now.
     done = province.get(job["url"]).json()
     assert done["status"] == "done" and done["percent"] == 100
     assert done["result"]["counts"]["负面记录"] == {"created": 1}
@@ -79,7 +91,7 @@ def test_a_workbook_upload_is_a_job_all_or_nothing(personas, tmp_path):
     )
     with unscoped():
         before = NegativeRecord.objects.count()
-    with bad.open("rb") as handle:
+    with bad.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         response = province.post("/api/workbooks", {"file": handle})
     assert response.status_code == 202
     failed = province.get(response.json()["url"]).json()

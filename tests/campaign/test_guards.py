@@ -7,6 +7,7 @@ import pytest
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application
 from greenlist.decisions.transitions import transition
+from greenlist.registry.models import Organisation, ProvincialListEntry
 from greenlist.scoping import unscoped
 from tests.conftest import make_org, make_user
 
@@ -53,8 +54,15 @@ def test_a_resubmission_keeps_its_place_under_the_cap(personas, make_application
 def test_recommending_beyond_the_quota_is_refused_until_the_province_raises_it(personas, make_application):
     from greenlist.decisions.submission import override_quota
 
-    with unscoped():
-        apps = [make_application(make_org("石家庄市"), state="city_review") for _ in range(3)]
+    with unscoped():  # three of 石家庄's five provincial green factories apply (F1 holds)
+        listed = ProvincialListEntry.objects.filter(unit__name="石家庄市").exclude(uscc=personas.org_x.uscc)
+        apps = [
+            make_application(
+                Organisation.objects.create(uscc=entry.uscc, name=entry.name, unit=entry.unit),
+                state="city_review",
+            )
+            for entry in listed[:3]
+        ]
     for app in apps[:2]:  # 5 provincial factories → quota 2
         transition(app, "city_recommended", actor=personas.city_a)
     with pytest.raises(ActionRefused, match=r"\[Q1\]"):

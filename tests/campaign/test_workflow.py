@@ -10,6 +10,7 @@ from greenlist.campaign.models import Application
 from greenlist.campaign.workflow import State
 from greenlist.decisions.transitions import transition
 from greenlist.scoping import unscoped
+from tests.factories import mark_submitted
 
 # (from, to, persona allowed to make it, reason)
 ALLOWED = [
@@ -39,6 +40,8 @@ def test_the_table_lists_every_transition_once():
 def test_the_allowed_role_makes_the_move_and_it_is_audited(personas, source, target, who, reason):
     with unscoped():
         Application.objects.filter(pk=personas.app_x.pk).update(state=source)
+        if target == "province_recommended":  # the province decides on submitted lists only
+            mark_submitted(personas.app_x.batch, "石家庄市")
         before = AuditEvent.objects.count()
     moved = transition(personas.app_x, target, actor=getattr(personas, who), reason=reason)
     assert moved.state == target

@@ -19,7 +19,9 @@ def e6(application):
 
 
 def proof() -> SimpleUploadedFile:
-    return SimpleUploadedFile("核查说明.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
+    return SimpleUploadedFile(
+        "核查说明.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 def test_a_dismissed_name_match_is_eligible_in_the_next_run_and_excluded_again_when_reversed(

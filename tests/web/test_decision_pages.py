@@ -57,7 +57,7 @@ def test_a_city_dismisses_a_name_match_and_the_province_reverses_it(personas, cl
             "fingerprint": finding.fingerprint,
             "decision": "dismissed",
             "reason": "同名不同企业",
-            "evidence": SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x"),
+            "evidence": SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
         },
     )
     assert verdicts.stored(application.batch, ids=[application.pk]).result.applications[0].eligible

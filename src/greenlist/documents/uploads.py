@@ -430,7 +430,14 @@ def _detect_text(stream: IO[bytes]) -> str:
     try:
         while chunk := stream.read(_CHUNK):
             first = first or chunk
-            if _binary(decoder.decode(chunk)):
+            text = decoder.decode(chunk)
+            if "\x00" in text:
+                raise UploadRefused(
+                    "文件中含有不可见的空字符（NUL），不是有效的文本表格：请删除这些字符，"
+                    "或在 Excel/WPS 中另存为“CSV UTF-8”后重新导入",
+                    "unknown_type",
+                )
+            if _binary(text):
                 raise UploadRefused("无法识别文件类型（含有二进制内容）", "unknown_type")
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
