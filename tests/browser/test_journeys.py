@@ -20,6 +20,14 @@ def demo(transactional_db):
 
 def click_button(page, label: str) -> None:
     page.get_by_role("button", name=label).first.click()
+
+
+def decide(page, label: str) -> None:
+    """A listing decision: tick every warning the form asks to acknowledge, then press the button."""
+    form = page.locator("form.transition", has=page.get_by_role("button", name=label)).first
+    for box in form.locator("input[name=acknowledge]").all():
+        box.check()
+    form.get_by_role("button", name=label).click()
     page.wait_for_load_state()
 
 
@@ -94,7 +102,7 @@ def test_city_consults_recommends_within_quota_and_generates_the_summary_table(d
     first.click()
     page.wait_for_load_state()
     click_button(page, "受理并审核")
-    click_button(page, "拟推荐")
+    decide(page, "拟推荐")
     city.check("recommended")
     assert "推荐单位拟推荐" in page.inner_text("main")
     page = city.go("/documents/", "documents")
@@ -142,7 +150,7 @@ def test_province_reviews_selects_and_exports_the_pack(demo, visitor):
     page = province.go("/applications/?state=city_recommended", "review")
     page.locator("table.grid tbody tr a").first.click()
     page.wait_for_load_state()
-    click_button(page, "省厅推荐")
+    decide(page, "省厅推荐")
     assert "省厅推荐" in page.inner_text(".state")
     page = province.go("/documents/?unit=shijiazhuang", "documents")
     with page.expect_download() as download:
