@@ -6,13 +6,14 @@ import pytest
 
 from greenlist.accounts.models import User
 from greenlist.accounts.registration import register_applicant
+from greenlist.accounts.scopes import scope_for
 from greenlist.campaign.models import Application, Attachment, Consultation, UnitSubmission
 from greenlist.registry.models import NegativeRecord, Organisation
 from greenlist.scoping import Scope, ScopeError, scope, unscoped
 
 
 def visible(model, user: User | None) -> set[int]:
-    with scope(Scope.for_user(user) if user else Scope.nothing()):
+    with scope(scope_for(user) if user else Scope.nothing()):
         return set(model.objects.values_list("pk", flat=True))
 
 
@@ -117,7 +118,7 @@ def test_a_registration_pending_for_a_known_firm_sees_nothing(world, model):
             email="pending@example.com",
             password="correct-horse-battery",
         )
-    assert Scope.for_user(pending) == Scope.nothing()
+    assert scope_for(pending) == Scope.nothing()
     assert visible(model, pending) == set()
 
 
@@ -134,7 +135,7 @@ def test_a_query_without_a_scope_fails_loudly(world, model):
 
 def test_a_city_account_without_a_unit_sees_nothing_rather_than_everything(world):
     orphan = User(username="orphan", role="city")
-    assert Scope.for_user(orphan).everything is False
+    assert scope_for(orphan).everything is False
     assert visible(Application, orphan) == set()
 
 
@@ -185,7 +186,7 @@ def test_another_citys_transition_is_refused_over_http(world):
 def test_detail_lookups_reach_exactly_the_rows_of_the_list(world, model, who):
     user = getattr(world, who)
     seen = visible(model, user)
-    with scope(Scope.for_user(user)):
+    with scope(scope_for(user)):
         for pk in all_rows(model):
             if pk in seen:
                 assert model.objects.get(pk=pk).pk == pk

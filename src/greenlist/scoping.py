@@ -12,12 +12,12 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.db import models
 
 if TYPE_CHECKING:
-    from greenlist.accounts.models import User
+    pass
 
 
 class ScopeError(RuntimeError):
@@ -41,25 +41,6 @@ class Scope:
     @classmethod
     def nothing(cls) -> Scope:
         return cls(role="anonymous")
-
-    @classmethod
-    def for_user(cls, user: User | Any) -> Scope:
-        if not getattr(user, "is_authenticated", False):
-            return cls.nothing()
-        role = user.role
-        if role in ("province", "admin"):
-            return cls(role=role, everything=True)
-        if role in ("city", "department"):
-            if user.unit_id is None:
-                return cls.nothing()  # a misconfigured account sees nothing, never everything
-            return cls(role=role, unit_id=user.unit_id)
-        # An applicant without an organisation — a registration for a firm the registry already
-        # holds, pending its city's confirmation (accounts.claims) — falls through to nothing.
-        if role == "applicant" and user.organisation_id is not None:
-            return cls(role=role, organisation_id=user.organisation_id)
-        if role == "evaluator" and user.evaluator_id is not None:
-            return cls(role=role, evaluator_id=user.evaluator_id)
-        return cls.nothing()
 
 
 _current: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("greenlist_scope", default=None)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from greenlist.accounts.models import ClaimCode, ClaimState, OrganisationClaim, User
+from greenlist.accounts.scopes import scope_for
 from greenlist.audit.models import Action, AuditEvent
 from greenlist.scoping import Scope, unscoped
 from tests.conftest import make_org, unit
@@ -56,7 +57,7 @@ def test_registration_with_a_known_uscc_is_pending_and_sees_nothing_until_the_ci
     user = User.objects.get(username="outsider")
     assert user.organisation_id is None
     assert claim_of("outsider").state == ClaimState.PENDING
-    assert Scope.for_user(user) == Scope.nothing()
+    assert scope_for(user) == Scope.nothing()
 
     home = pending.get("/").content.decode()
     assert "待推荐单位确认" in home

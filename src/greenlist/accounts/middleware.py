@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from greenlist.scoping import Scope, scope
+from greenlist.accounts.scopes import scope_for
+from greenlist.scoping import scope
 
 
 class ScopeMiddleware:
@@ -14,7 +15,7 @@ class ScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        active = Scope.for_user(request.user)
+        active = scope_for(request.user)
         request.scope = active  # type: ignore[attr-defined]
         with scope(active):
             return self.get_response(request)

@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from greenlist.accounts.scopes import scope_for
 from greenlist.accounts.tokens import TokenExpired, user_for_token
-from greenlist.scoping import Scope, activate
+from greenlist.scoping import activate
 
 
 class TokenAuth(HttpBearer):
@@ -23,5 +24,5 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
-        activate(Scope.for_user(user))
+        activate(scope_for(user))
         return user

@@ -24,7 +24,8 @@ def load_province(data_dir: Path | None = None, province: str | None = None) -> 
 
 
 def sync_reference_data(**_: Any) -> None:
-    from greenlist.campaign.models import Batch
+    """The province's recommending units from its data file (batches are the campaign's own:
+    ``greenlist.campaign.apps``)."""
     from greenlist.registry.models import RecommendingUnit
 
     province = load_province()
@@ -39,6 +40,3 @@ def sync_reference_data(**_: Any) -> None:
                 "order": order,
             },
         )
-    batches_dir = Path(settings.GREENLIST_DATA_DIR) / "batches"
-    for path in sorted(batches_dir.glob(f"{settings.GREENLIST_PROVINCE}-*.yaml")):
-        Batch.sync_from_file(path)
