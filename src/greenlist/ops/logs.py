@@ -71,7 +71,10 @@ class RequestContextFilter(logging.Filter):
     request, e.g. in the worker)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        request = _current.get()
+        # Django logs a 4xx/5xx response (logger django.request) after the middleware has
+        # returned, passing the request along: prefer that one.
+        given = getattr(record, "request", None)
+        request = given if isinstance(given, HttpRequest) else _current.get()
         user = _known_user(request) if request is not None else None
         record.request_id = getattr(request, "request_id", "") if request is not None else ""
         record.user = user.get_username() if user is not None else ""
