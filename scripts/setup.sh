@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Creates .venv with Python 3.11 and installs greenlist from the pinned constraints.
+# Creates .venv with Python 3.11 and installs greenlist from the hashed lock
+# (requirements/runtime.lock or requirements/dev.lock; regenerate with scripts/lock.sh).
 # Usage: scripts/setup.sh [runtime|dev]. Re-running is cheap: it reinstalls only when
-# pyproject.toml or constraints.txt changed.
+# pyproject.toml or the lock changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
@@ -23,11 +24,14 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> 创建虚拟环境 .venv（$python）"
   "$python" -m venv .venv
 fi
-extras=""; [ "$profile" = dev ] && extras="[dev]"
-stamp=".venv/.greenlist-$profile-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+lock="requirements/$profile.lock"
+[ -f "$lock" ] || { echo "错误：未知的安装类型“$profile”（可选 runtime 或 dev）。" >&2; exit 1; }
+stamp=".venv/.greenlist-$profile-$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "==> 安装依赖（$profile，按 constraints.txt 锁定版本）"
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -c constraints.txt -e ".$extras"
+  echo "==> 安装依赖（$profile，按 $lock 锁定版本并校验哈希）"
+  # Every package, the build backend included, is checked against the lock's hashes; then
+  # greenlist itself, editable, with nothing more fetched (no build isolation, no dependencies).
+  .venv/bin/python -m pip install --quiet --require-hashes -r "$lock"
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
   touch "$stamp"
 fi

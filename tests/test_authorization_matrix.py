@@ -34,6 +34,7 @@ PERSONAS = [
 REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "dashboard": ("GET", lambda p: "/", {}),
     "healthz": ("GET", lambda p: "/healthz", {}),
+    "readyz": ("GET", lambda p: "/readyz", {}),
     "login": ("GET", lambda p: "/login/", {}),
     "logout": ("POST", lambda p: "/logout/", {}),
     "register": ("GET", lambda p: "/register/", {}),
@@ -150,6 +151,8 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "check_uscc": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "dashboard": (200, 200, 200, 200, 200, 200, 200, 200, 302),
     "healthz": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # No login, the same for everyone: 503 here because no worker runs in this test.
+    "readyz": (503, 503, 503, 503, 503, 503, 503, 503, 503),
     "document_file": (200, 200, 200, 403, 403, 403, 403, 403, 302),
     "documents": (200, 200, 200, 403, 403, 403, 403, 403, 302),
     "evaluator_declare": (403, 403, 403, 403, 403, 403, 403, 302, 302),

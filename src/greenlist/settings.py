@@ -39,6 +39,12 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 PRODUCTION = env_bool("GREENLIST_PRODUCTION", False)
+if PRODUCTION and DEBUG:
+    # The debug pages show settings, SQL and local variables to whoever triggers an error.
+    raise ImproperlyConfigured(
+        "生产环境（GREENLIST_PRODUCTION=1）不得开启调试模式：调试页面会向访问者泄露配置和数据。"
+        "请删除环境变量 DEBUG 或将其设为 0。"
+    )
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -47,6 +53,11 @@ if not SECRET_KEY:
     # Development and tests only; production refuses to start without SECRET_KEY (above).
     SECRET_KEY = "greenlist-insecure-development-key-not-for-production-use-000000"
 
+if PRODUCTION and not env_list("ALLOWED_HOSTS", ""):
+    raise ImproperlyConfigured(
+        "生产环境（GREENLIST_PRODUCTION=1）必须通过环境变量 ALLOWED_HOSTS 列出本站的域名"
+        "（多个用逗号分隔，如 greenlist.gxt.hebei.gov.cn）。"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -77,8 +88,14 @@ MIDDLEWARE = [
     "greenlist.web.middleware.RequestSizeMiddleware",
     # First: the scheme from X-Forwarded-Proto, believed only from GREENLIST_TRUSTED_PROXIES.
     "greenlist.accounts.proxies.TrustedProxyMiddleware",
+    # Every log line of the request carries its id (and the response echoes it).
+    "greenlist.ops.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed here, after WhiteNoise (static files come precompressed). Django's
+    # GZipMiddleware pads each response randomly (Heal The Breach) and CSRF tokens are masked per
+    # response, which is what keeps compression from leaking secrets (BREACH); see docs/deploy.md.
+    "django.middleware.gzip.GZipMiddleware",
     "greenlist.web.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -275,8 +292,32 @@ GREENLIST_REQUEST_MAX_BYTES_BY_VIEW = {
     "api:upload_workbook": GREENLIST_UPLOAD_LIMITS["max_workbook_bytes"] + MiB,
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: Django's standard settings, from the environment. With EMAIL_HOST set, notices go to that
+# SMTP server; without it they are printed (development). A server that refuses or is down only
+# delays a notice (greenlist.campaign.notices retries with backoff); it never loses one.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS（STARTTLS，通常端口 587）与 EMAIL_USE_SSL（隐式 TLS，通常端口 465）只能开启一个。"
+    )
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenlist@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# A notice whose sending failed is tried again after 1, 2, 4 … minutes, at most this many.
+GREENLIST_MAIL_RETRY_MAX_MINUTES = int(os.environ.get("GREENLIST_MAIL_RETRY_MAX_MINUTES", "60"))
+# /readyz: a worker heartbeat older than this many seconds means no worker is processing queues.
+GREENLIST_READY_WORKER_AGE = float(os.environ.get("GREENLIST_READY_WORKER_AGE", "120"))
 
 # A strict Content-Security-Policy: scripts only from our own static files (no inline script);
 # inline style attributes stay allowed for gauges and chart layouts.
@@ -305,15 +346,38 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the app servers over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # No SECURE_PROXY_SSL_HEADER: it would believe X-Forwarded-Proto from any client;
     # TrustedProxyMiddleware sets the scheme from trusted proxies only.
 
+# One JSON object per line on stderr (LOG_FORMAT=text: plain lines for a terminal), each with the
+# request id, user, role and unit of the request it belongs to (greenlist.ops.logs).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "greenlist.ops.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -112,6 +112,7 @@ def production_settings(monkeypatch) -> dict:
     """The settings module as evaluated in production."""
     monkeypatch.setenv("GREENLIST_PRODUCTION", "1")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("ALLOWED_HOSTS", "testserver")
     return runpy.run_path(str(Path(greenlist.__file__).parent / "settings.py"))
 
 

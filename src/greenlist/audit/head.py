@@ -66,3 +66,34 @@ def advance(head: AuditHead, *, appended: int, last_id: int, last_hash: str) -> 
     head.last_hash = last_hash
     head.signature = sign(head.count, head.last_id, head.last_hash) if was_signed else ""
     head.save()
+
+
+def head_problem(attempts: int = 3) -> str | None:
+    """A cheap consistency check of the chain's end against the signed head, for readiness probes
+    (``greenlist audit verify`` walks the whole chain; this reads two rows): ``None`` when the head
+    is signed and the table's last event is the one it names, else what is wrong.
+
+    The two rows are read by two statements, so an append landing between them looks like a
+    mismatch; a mismatch is read again before it is reported."""
+    problem: str | None = None
+    for _ in range(attempts):
+        problem = _head_problem_once()
+        if problem is None:
+            return None
+    return problem
+
+
+def _head_problem_once() -> str | None:
+    head = AuditHead.objects.filter(pk=HEAD_ID).first()
+    last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    if head is None:
+        return None if last is None else "审计链头记录缺失（请运行 greenlist audit verify 查明原因）"
+    if not is_signed(head):
+        return "审计链头签名无效（请运行 greenlist audit verify 查明原因）"
+    last_id, last_hash = last if last is not None else (0, GENESIS)
+    if (last_id, last_hash) != (head.last_id, head.last_hash):
+        return (
+            f"审计链尾与链头不符：链头记录最后为事件 #{head.last_id}，表中最后为事件 #{last_id}"
+            "（请运行 greenlist audit verify 查明原因）"
+        )
+    return None

@@ -280,8 +280,8 @@ class UnitSubmission(models.Model):
 
 class Notification(models.Model):
     """An e-mail to send: state changes and deadline reminders. Written in the transaction of the
-    change; sent later by ``greenlist notify`` (cron or ``--loop``), so a mail server outage never
-    blocks or rolls back the work itself."""
+    change; sent later by the worker's ``send_notices`` task or ``greenlist notify``, so a mail
+    server outage never blocks or rolls back the work itself, and only delays the notice."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -291,6 +291,11 @@ class Notification(models.Model):
     key = models.CharField("去重键", max_length=200, unique=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True, db_index=True)
+    # A failed delivery keeps the notice queued: how often it was tried, why the last try failed,
+    # and when the next may be made (backoff; greenlist.campaign.notices).
+    attempts = models.PositiveIntegerField("发送尝试次数", default=0)
+    last_error = models.TextField("最近一次失败原因", blank=True)
+    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -1,13 +1,19 @@
-"""Notices by e-mail: what to tell whom, and the sender run by ``greenlist notify``."""
+"""Notices by e-mail: what to tell whom, and the sender (the worker's ``send_notices`` task,
+``greenlist notify``), which retries a failed notice with backoff and never drops one."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
+import smtplib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from greenlist.accounts.models import Role, User
@@ -16,6 +22,8 @@ from greenlist.campaign.workflow import State
 from greenlist.registry.models import RecommendingUnit
 
 REMIND_DAYS = (1, 3, 7)  # the tightest mark that applies wins
+
+logger = logging.getLogger(__name__)
 
 
 def _queue(recipients: Iterable[User], subject: str, body: str, key: str) -> int:
@@ -83,17 +91,107 @@ def queue_deadline_reminders(batch: Batch, now: dt.datetime | None = None) -> in
     return created
 
 
+@dataclass
+class Delivery:
+    """What one sending round did: notices sent, notices whose try failed (still queued, with a
+    next try), and whether the round stopped early because the server could not be reached."""
+
+    sent: int = 0
+    failed: int = 0
+    server_unreachable: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd … failure, at most the configured ceiling."""
+    ceiling = int(settings.GREENLIST_MAIL_RETRY_MAX_MINUTES)
+    return dt.timedelta(minutes=min(2 ** min(attempts - 1, 20), ceiling))
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = "；".join(
+            f"{rcpt}：{code} {raw.decode(errors='replace') if isinstance(raw, bytes) else raw}"
+            for rcpt, (code, raw) in exc.recipients.items()
+        )
+        return f"邮件服务器拒收收件人（{refused}）"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = (
+            exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        )
+        return f"邮件服务器拒绝：{exc.smtp_code} {text}"
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        return f"无法连接邮件服务器 {settings.EMAIL_HOST}:{settings.EMAIL_PORT}：{exc}"
+    return str(exc)
+
+
+def deliver(limit: int = 500, now: dt.datetime | None = None) -> Delivery:
+    """Send queued notices that are due, over one connection; each is marked sent, or its failure
+    recorded with the next try, in its own transaction. Nothing is ever dropped: a failed notice
+    stays queued. When the server cannot be reached at all, the round stops (the rest would only
+    wait out the same timeout) and the remaining notices keep their place."""
+    now = now or timezone.now()
+    result = Delivery()
+    due = (
+        Notification.objects.filter(sent_at__isnull=True)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .select_related("recipient")
+        .order_by("created_at", "pk")[:limit]
+    )
+    connection = get_connection(fail_silently=False)
+    # One connection for the round; if it cannot be opened now, the first send tries again and
+    # its failure is recorded on that notice.
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.open()
+    try:
+        for notice in due:
+            with transaction.atomic():
+                locked = Notification.objects.select_for_update().get(pk=notice.pk)
+                if locked.sent_at is not None:
+                    continue
+                message = EmailMessage(
+                    locked.subject,
+                    locked.body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [notice.recipient.email],
+                    connection=connection,
+                )
+                try:
+                    message.send()
+                except (smtplib.SMTPException, OSError) as exc:
+                    error = _describe(exc)
+                    locked.attempts += 1
+                    locked.last_error = error[:2000]
+                    next_try = now + retry_delay(locked.attempts)
+                    locked.next_attempt_at = next_try
+                    locked.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+                    result.failed += 1
+                    result.errors.append(f"通知 #{locked.pk}（{locked.subject}）：{error}")
+                    logger.warning(
+                        "notice %s not sent (attempt %s, next try %s): %s",
+                        locked.pk,
+                        locked.attempts,
+                        next_try.isoformat(),
+                        error,
+                    )
+                    unreachable = not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
+                else:
+                    locked.sent_at = timezone.now()
+                    locked.attempts += 1
+                    locked.last_error = ""
+                    locked.next_attempt_at = None
+                    locked.save(update_fields=["sent_at", "attempts", "last_error", "next_attempt_at"])
+                    result.sent += 1
+                    unreachable = False
+            if unreachable:
+                result.server_unreachable = True
+                break
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()  # the server may be gone already
+    return result
+
+
 def send_pending(limit: int = 500) -> int:
-    """Send queued notices; each is marked sent in its own transaction, so a failure midway
-    leaves the rest queued for the next run."""
-    sent = 0
-    for notice in Notification.objects.filter(sent_at__isnull=True).select_related("recipient")[:limit]:
-        with transaction.atomic():
-            locked = Notification.objects.select_for_update().get(pk=notice.pk)
-            if locked.sent_at is not None:
-                continue
-            send_mail(locked.subject, locked.body, settings.DEFAULT_FROM_EMAIL, [notice.recipient.email])
-            locked.sent_at = timezone.now()
-            locked.save(update_fields=["sent_at"])
-            sent += 1
-    return sent
+    """Send queued notices that are due; the number sent (see :func:`deliver`)."""
+    return deliver(limit).sent

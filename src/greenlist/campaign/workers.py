@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from greenlist.campaign.jobs import recover_stale_jobs
 from greenlist.campaign.models import Batch, WorkerBeat
-from greenlist.campaign.notices import queue_deadline_reminders, send_pending
+from greenlist.campaign.notices import deliver, queue_deadline_reminders
 from greenlist.scoping import unscoped
 
 EMAIL_QUEUE = "email"
@@ -42,11 +42,12 @@ def beat(worker_id: str) -> None:
 
 @task(queue_name=EMAIL_QUEUE)
 def send_notices() -> dict[str, int]:
-    """Queue deadline reminders for the current batch and send every pending notice."""
+    """Queue deadline reminders for the current batch and send every notice that is due; failed
+    ones stay queued with their next try (``greenlist status`` and the admin show them)."""
     with unscoped():
         queued = queue_deadline_reminders(Batch.current())
-        sent = send_pending()
-    return {"reminders": queued, "sent": sent}
+        delivery = deliver()
+    return {"reminders": queued, "sent": delivery.sent, "failed": delivery.failed}
 
 
 def queue_notices_if_idle() -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from greenlist.campaign.management.arguments import batch_or_error
-from greenlist.campaign.notices import queue_deadline_reminders, send_pending
+from greenlist.campaign.notices import deliver, queue_deadline_reminders
 from greenlist.scoping import unscoped
 
 
@@ -21,8 +21,16 @@ class Command(BaseCommand):
         while True:
             with unscoped():
                 queued = queue_deadline_reminders(batch_or_error(options["batch"]))
-                sent = send_pending()
-            self.stdout.write(f"新增截止提醒 {queued} 封，发送通知 {sent} 封。")
+                delivery = deliver()
+            self.stdout.write(f"新增截止提醒 {queued} 封，发送通知 {delivery.sent} 封。")
+            if delivery.failed:
+                # Reported, not raised: the notices stay queued and are tried again later.
+                self.stderr.write(
+                    f"发送失败 {delivery.failed} 封，已保留在队列中，稍后按退避间隔重试"
+                    + ("（邮件服务器无法连接，本轮其余通知顺延）" if delivery.server_unreachable else "")
+                    + "：\n"
+                    + "\n".join(delivery.errors)
+                )
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
