@@ -248,14 +248,14 @@ def submit_to_province(
     province returns it), one audit event carrying the snapshot's hash."""
     if actor.role != Role.CITY or actor.unit_id != unit.pk:
         raise NotPermitted("只有本推荐单位可以报送本单位的推荐名单。")
-    if not confirm:
-        raise RuleRefused("报送后名单将冻结，须由省厅退回后方可修改：请确认后再报送。")
     with transaction.atomic():
         submission = _submission(batch, unit)
         _refuse_if_frozen(submission)
         blockers = submission_blockers(batch, unit, now)
         if blockers:
             raise RuleRefused("暂不能报送：" + cited(blockers), blockers)
+        if not confirm:
+            raise RuleRefused("报送后名单将冻结，须由省厅退回后方可修改：请确认后再报送。")
         moment = now or timezone.now()
         content = snapshot(batch, unit, moment)
         submission.submitted_at = moment
