@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from greenlist.exchange.reader import RowError, open_sources, parse
+from greenlist.exchange.reader import RowError, WorkbookError, open_sources, parse
 from greenlist.rules.names import normalise_name
 from greenlist.rules.uscc import ALPHABET, UsccError, is_valid_uscc, make_uscc, validate_uscc
 
@@ -71,7 +73,13 @@ def test_the_reader_turns_any_rows_into_values_or_row_errors(tmp_path_factory, r
     writer = csv.writer(buffer)
     writer.writerow(["统一社会信用代码", "名称", "类型", "开始日期", "结束日期", "来源", "说明"])
     writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    text = buffer.getvalue()
+    path.write_text(text, encoding="utf-8")
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+        # Control characters make it no text table: the upload inspection refuses the whole file.
+        with pytest.raises(WorkbookError, match="未导入"):
+            open_sources(path)
+        return
     (source,) = open_sources(path)
     for number, parsed, errors in parse(source):
         assert (parsed is None) == bool(errors)

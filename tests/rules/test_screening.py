@@ -68,6 +68,7 @@ def app(n: int, category: Category = Category.FACTORY, unit: str = "石家庄市
         "method": Method.SELF,
         "industry": "食品制造",
         "has_experience_report": True,
+        "has_evaluation_report": True,
         "key": f"a{n}",
     }
     if category is Category.PARK:
@@ -149,6 +150,7 @@ def bad_world() -> ScreeningResult:
         unit_energy=Decimal("430"),
         no_result_promise=False,
         has_experience_report=False,
+        has_evaluation_report=False,
     )
     records = {
         "a1": [
@@ -199,7 +201,8 @@ def test_one_applicant_with_several_exclusions_lists_all_of_them() -> None:
     bad = bad_world().to_contract()["applications"][0]
     assert bad["eligible"] is False
     assert [r["rule"] for r in bad["reasons"]] == ["E1", "E2", "E3", "E4", "E5", "E6", "F1", "V1", "V2", "V4"]
-    assert [w["rule"] for w in bad["warnings"]] == ["F2", "R1"]
+    # R1 twice: neither the experience report nor the third-party evaluation report is provided.
+    assert [w["rule"] for w in bad["warnings"]] == ["F2", "R1", "R1"]
     assert [p["rule"] for p in bad["priority"]] == ["F3"]
 
 

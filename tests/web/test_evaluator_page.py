@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign.models import Application
+from greenlist.registry.models import Diagnosis
 from greenlist.scoping import unscoped
 
 
@@ -12,6 +13,7 @@ def test_the_evaluator_sees_its_projects_across_units_against_the_cap(personas, 
         make_application(
             make_org("唐山市", "唐山丙公司"), method="third_party", evaluator=personas.evaluator_org
         )
+        Diagnosis.objects.filter(evaluator=personas.evaluator_org).delete()  # V1 then fails
     response = personas.client(personas.evaluator).get("/evaluator/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -20,7 +22,13 @@ def test_the_evaluator_sees_its_projects_across_units_against_the_cap(personas, 
     assert "不予采信" in page and "V1" in page  # no diagnosis on record
 
 
+def undeclared(application: Application) -> None:
+    with unscoped():
+        Application.objects.filter(pk=application.pk).update(no_result_promise=False)
+
+
 def test_signing_the_declaration_is_audited_and_lifts_v4(personas):
+    undeclared(personas.app_x)
     client = personas.client(personas.evaluator)
     client.post(f"/evaluator/declare/{personas.app_x.pk}/")
     with unscoped():
@@ -33,6 +41,7 @@ def test_signing_the_declaration_is_audited_and_lifts_v4(personas):
 def test_only_the_projects_own_evaluator_may_sign(personas):
     from tests.conftest import make_evaluator, make_user
 
+    undeclared(personas.app_x)
     with unscoped():
         other = make_user("other_eval", "evaluator", evaluator=make_evaluator("另一机构"))
     response = personas.client(other).post(f"/evaluator/declare/{personas.app_x.pk}/")

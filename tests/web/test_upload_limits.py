@@ -74,7 +74,7 @@ def post_import(personas: Any, path: Path) -> str:
 
 
 def post_api(personas: Any, path: Path) -> str:
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(personas.city_a, 'test')}")
+    client = personas.api_client
     with path.open("rb") as handle:
         response = client.post("/api/workbooks", {"file": handle})
     assert response.status_code == 400
@@ -108,6 +108,8 @@ def test_every_upload_path_refuses_the_bombs_and_changes_nothing(
 ) -> None:
     build, reason = BOMBS[bomb]
     upload = build(tmp_path)
+    # Issuing the token is audited: done before counting what the upload changes.
+    personas.api_client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(personas.city_a, 'test')}")
     before = changes()
     text = PATHS[path](personas, upload)
     assert reason in text
