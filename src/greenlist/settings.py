@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "greenlist.audit",
     "greenlist.web",
     "greenlist.ops",
+    "greenlist.commands",
     "greenlist.admin_site.GreenlistAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

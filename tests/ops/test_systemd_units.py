@@ -75,7 +75,7 @@ def test_the_worker_unit_runs_the_greenlist_worker_command():
     program, command, *options = shlex.split(service["ExecStart"])
     assert console_script(program) == "greenlist.cli:main"
     assert command in get_commands()
-    assert get_commands()[command] == "greenlist.campaign"
+    assert get_commands()[command] == "greenlist.commands"
     assert options == []
     # A stopping worker finishes its current import first: systemd must wait long enough.
     assert int(service["TimeoutStopSec"]) >= 300

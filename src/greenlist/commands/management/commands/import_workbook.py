@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from greenlist.campaign.management.arguments import batch_or_error
+from greenlist.commands.management.arguments import batch_or_error
 from greenlist.exchange.importer import import_workbook
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from greenlist.campaign.management.arguments import batch_or_error, unit_or_error
+from greenlist.commands.management.arguments import batch_or_error, unit_or_error
 from greenlist.screening import verdicts
 
 

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from greenlist.campaign.management.arguments import batch_or_error
 from greenlist.campaign.notices import deliver, queue_deadline_reminders
+from greenlist.commands.management.arguments import batch_or_error
 from greenlist.scoping import unscoped
 
 
