@@ -248,7 +248,7 @@ def run_pending(batch: Batch, *, full: bool = False) -> ScreeningRun | None:
         _lock_runs()
         current = state(batch)
         target, catalogue = current.data_version, catalogue_version(batch)
-        ever = ScreeningRun.objects.filter(batch=batch, status=ScreeningRun.Status.DONE).exists()
+        ever = bool(current.catalogue_version)  # set by the first run
         if (
             not full
             and ever

@@ -15,9 +15,12 @@ from greenlist.screening.models import BatchState, Demand
 
 
 def state(batch: Batch, *, lock: bool = False) -> BatchState:
-    BatchState.objects.get_or_create(batch=batch)
     query = BatchState.objects.select_for_update() if lock else BatchState.objects
-    return query.get(batch=batch)
+    found = query.filter(batch=batch).first()
+    if found is None:
+        BatchState.objects.get_or_create(batch=batch)
+        found = query.get(batch=batch)
+    return found
 
 
 def changed(
@@ -51,8 +54,9 @@ def changed(
     batches = [batch] if batch is not None else list(Batch.objects.all())
     with transaction.atomic():
         for each in batches:
-            state(each)
-            BatchState.objects.filter(batch=each).update(data_version=F("data_version") + 1)
+            if not BatchState.objects.filter(batch=each).update(data_version=F("data_version") + 1):
+                state(each)
+                BatchState.objects.filter(batch=each).update(data_version=F("data_version") + 1)
             version = BatchState.objects.filter(batch=each).values_list("data_version", flat=True).get()
             Demand.objects.create(batch=each, version=version, full=full, subjects=subjects)
     ids = [each.pk for each in batches]
