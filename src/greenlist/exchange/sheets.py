@@ -115,6 +115,17 @@ def _check_record(row: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
+def _check_evaluator(row: dict[str, Any]) -> list[tuple[str, str]]:
+    if row.get("legal_entity_uscc") and row["legal_entity_uscc"] == row.get("uscc"):
+        return [
+            (
+                "所属法人统一社会信用代码",
+                "所属法人统一社会信用代码与本机构相同；法人本身请留空，只有分公司、分支机构填写",
+            )
+        ]
+    return []
+
+
 def _optional_uscc(raw: Any) -> str:
     return cells.uscc(raw) if cells.text(raw) else ""
 
@@ -177,11 +188,13 @@ NEGATIVE_RECORDS = Sheet(
 
 EVALUATORS = Sheet(
     name="第三方机构",
-    description="第三方评价机构（按法人统一社会信用代码识别）",
+    description="第三方评价机构；分公司、分支机构填写所属法人的统一社会信用代码（V1–V3按同一法人合并计算）",
     columns=(
         Column("统一社会信用代码", "uscc", cells.uscc, True),
         Column("名称", "name", cells.text, True),
+        Column("所属法人统一社会信用代码", "legal_entity_uscc", _optional_uscc, False, ""),
     ),
+    check=_check_evaluator,
 )
 
 DIAGNOSES = Sheet(

@@ -86,10 +86,21 @@ class Organisation(NormalisedNameMixin):
 
 
 class Evaluator(NormalisedNameMixin):
-    """第三方评价机构, identified by its legal entity's uscc (the V3 cap counts per legal entity)."""
+    """第三方评价机构: a legal entity, or a branch (分公司, 分支机构) naming its legal entity.
+
+    V1–V3 judge the legal entity together with all its branches (二（四）"同一法人的评价机构"):
+    see ``greenlist.campaign.evaluator_cap``.
+    """
 
     uscc = UsccField(unique=True)
+    # Empty for a legal entity itself. A uscc, not a foreign key: a branch may be imported before
+    # (or without) its legal entity's own row.
+    legal_entity_uscc = models.CharField("所属法人统一社会信用代码", max_length=18, blank=True, db_index=True)
     declaration_signed_at = models.DateTimeField("无结果承诺声明签署时间", null=True, blank=True)
+
+    @property
+    def entity_uscc(self) -> str:
+        return self.legal_entity_uscc or self.uscc
 
     class Meta:
         ordering = ["name"]

@@ -118,6 +118,13 @@ class Evaluator:
     diagnoses: tuple[Diagnosis, ...] = ()
     blacklist: tuple[BlacklistEntry, ...] = ()
     declaration_signed: bool = False  # the evaluator's own V4 declaration, if recorded
+    # 所属法人统一社会信用代码: set on a branch (分公司, 分支机构); empty on a legal entity itself.
+    legal_entity_uscc: str = ""
+
+    @property
+    def entity_uscc(self) -> str:
+        """The legal entity V1–V3 judge this evaluator as (二（四）"同一法人的评价机构")."""
+        return self.legal_entity_uscc or self.uscc
 
 
 @dataclass(frozen=True)

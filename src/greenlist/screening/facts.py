@@ -276,7 +276,12 @@ def list_entries(usccs: Iterable[str]) -> list[facts.ListEntry]:
 
 
 def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluator]:
-    """Every evaluator with its diagnoses and blacklist entries, or only those of ``usccs``."""
+    """Every evaluator with its diagnoses and blacklist entries, or only those of ``usccs`` and
+    every evaluator of the same legal entities (V1–V3 judge the legal entity with its branches)."""
+    if usccs is not None:
+        from greenlist.campaign.evaluator_cap import members_of
+
+        usccs = members_of(set(usccs))
     evaluators = Evaluator.objects.order_by("name")
     diagnosed = Diagnosis.objects.select_related("evaluator")
     blacklisted = BlacklistEntry.objects.all()
@@ -304,6 +309,7 @@ def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluato
             diagnoses=tuple(diagnoses[e.pk]),
             blacklist=tuple(blacklist[e.uscc]),
             declaration_signed=e.declaration_signed_at is not None,
+            legal_entity_uscc=e.legal_entity_uscc,
         )
         for e in evaluators
     ]
