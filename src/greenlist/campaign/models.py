@@ -111,6 +111,8 @@ class Application(models.Model):
         related_name="applications",
     )
     industry = models.CharField("行业", max_length=60, blank=True)
+    # GB/T 4754-2017 国民经济行业分类 code (F2, F3, S2); empty where the industry text names no class.
+    industry_code = models.CharField("行业代码", max_length=4, blank=True)
     evaluation_standard = models.CharField("评价依据标准", max_length=120, blank=True)
     score = models.DecimalField("评价得分", max_digits=6, decimal_places=2, null=True, blank=True)
     no_result_promise = models.BooleanField("无结果承诺声明", default=False)

@@ -35,6 +35,7 @@ from greenlist.registry.models import (
 )
 from greenlist.registry.sync import load_province
 from greenlist.rules.evaluators import v3_next_project
+from greenlist.rules.industries import load_industries
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Method
 from greenlist.scoping import unscoped
@@ -233,6 +234,8 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
                 "已照常导入，请核实其注册地与生产经营地",
             )
         )
+    if sheet is APPLICATIONS:
+        _classify_industry(sheet, number, row, context)
     if "unit" in row:
         unit = context.unit(row["unit"])
         if unit is None:
@@ -283,6 +286,26 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
     else:
         seen[key] = number
     return errors
+
+
+def _classify_industry(sheet: Sheet, number: int, row: dict[str, Any], context: _Context) -> None:
+    """行业 may be a GB/T 4754-2017 code or a name: record the code (a code also gets its name);
+    an industry the classification does not know is imported as written and reported by row."""
+    table = load_industries()
+    codes = table.resolve(row["industry"]) if row["industry"] else ()
+    row["industry_code"] = codes[0] if len(codes) == 1 else ""
+    if row["industry"] and row["industry"].strip().lstrip("ABCDEFGHIJKLMNOPQRST").isdigit() and codes:
+        row["industry"] = table.name(codes[0])
+    if row["industry"] and not codes:
+        context.report.notes.append(
+            RowError(
+                sheet.name,
+                number,
+                "行业",
+                f"行业“{row['industry']}”不是国民经济行业分类（GB/T 4754-2017）的代码或名称，已按原文导入；"
+                "行业标准（F2）、重点行业（F3）和优先行业（S2）无法据此判断，请改填行业代码（如 34）或名称（如 通用设备制造业）",
+            )
+        )
 
 
 def _upsert(
@@ -428,6 +451,7 @@ def _write_records(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -
 APPLICATION_FIELDS = (
     "method",
     "industry",
+    "industry_code",
     "score",
     "no_result_promise",
     "product",
@@ -582,6 +606,9 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
     for _, r in chunk:
         org_id = org_ids[r["uscc"]]
         values = {name: r[name] for name in APPLICATION_FIELDS}
+        # A file without the column (the format before it) leaves a recorded standard alone.
+        if r["evaluation_standard"] or "评价标准" in context.headers.get("申报", set()):
+            values["evaluation_standard"] = r["evaluation_standard"]
         if values["park_level"] is None:
             values["park_level"] = ""
         values["no_result_promise"] = bool(values["no_result_promise"])
@@ -613,7 +640,16 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
     Application.unscoped.bulk_create(created)
     if changed:
         Application.unscoped.bulk_update(
-            changed, [*APPLICATION_FIELDS, "evaluator_id", "unit", "submitted_at", "version", "updated_at"]
+            changed,
+            [
+                *APPLICATION_FIELDS,
+                "evaluation_standard",
+                "evaluator_id",
+                "unit",
+                "submitted_at",
+                "version",
+                "updated_at",
+            ],
         )
     counter["created"] += len(created)
     counter["updated"] += len(changed)

@@ -138,7 +138,7 @@ APPLICATIONS = Sheet(
         Column("名称", "name", cells.text, True, "石家庄某某钢铁有限公司"),
         Column("申报类别", "category", _choice(Category, "申报类别"), True, "绿色工厂"),
         Column("推荐单位", "unit", cells.text, True, "石家庄市"),
-        Column("行业", "industry", cells.text, False, "钢铁"),
+        Column("行业", "industry", cells.text, False, "31"),
         Column("评价方式", "method", _choice(Method, "评价方式"), True, "第三方评价"),
         Column("第三方机构统一社会信用代码", "evaluator_uscc", _optional_uscc, False, ""),
         Column("评价得分", "score", _score, False, "86.5"),
@@ -151,6 +151,7 @@ APPLICATIONS = Sheet(
         Column("有统一管理机构", "management_body", cells.yes_no, False, "是"),
         Column("产品", "product", cells.text, False, "水泥熟料"),
         Column("单位产品能耗", "unit_energy", _energy, False, "98"),
+        Column("评价标准", "evaluation_standard", cells.text, False, "GB/T 36132-2018"),
     ),
     check=_check_application,
 )

@@ -13,6 +13,7 @@ from typing import Literal
 from greenlist.rules.batch import Batch
 from greenlist.rules.facts import Application, EnergyLevel, ListEntry
 from greenlist.rules.findings import Finding, cite
+from greenlist.rules.industries import application_codes, covers, load_industries
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Category, Effect, ListLevel, ListStatus
 
@@ -87,20 +88,27 @@ def f1_provincial_green_factory(
     ]
 
 
-def industry_standard(batch: Batch, industry: str) -> str | None:
-    """The published industry green-factory standard for ``industry``, if the batch lists one.
-
-    An industry matches a batch key it contains ("通用机械制造" contains "机械"); the longest key wins.
-    """
-    matches = [key for key in batch.industry_factory_standards if key and key in industry]
-    if not matches:
+def industry_standard(batch: Batch, industry: str, code: str = "") -> str | None:
+    """The published industry green-factory standard for an industry (a name, or its GB/T 4754
+    ``code``), if the batch lists one. The batch's keys are industry names resolved through the
+    classification (``rules.industries``), never matched as substrings; the most specific wins."""
+    table = load_industries()
+    codes = application_codes(code, industry, table)
+    if not codes:
         return None
-    return batch.industry_factory_standards[max(matches, key=len)]
+    matching = [
+        (max(len(c) for c in listed), key)
+        for key in batch.industry_factory_standards
+        if (listed := table.resolve(key)) and covers(listed, codes)
+    ]
+    if not matching:
+        return None
+    return batch.industry_factory_standards[max(matching)[1]]
 
 
-def expected_standard(batch: Batch, industry: str) -> str:
+def expected_standard(batch: Batch, industry: str, code: str = "") -> str:
     """The standard a factory of ``industry`` must be evaluated by (F2)."""
-    return industry_standard(batch, industry) or batch.default_factory_standard
+    return industry_standard(batch, industry, code) or batch.default_factory_standard
 
 
 def same_standard(used: str, expected: str) -> bool:
@@ -114,7 +122,7 @@ def f2_evaluation_standard(batch: Batch, application: Application) -> list[Findi
     """F2: warn when the industry has a published standard and the applicant named another one."""
     if application.category is not Category.FACTORY:
         return []
-    published = industry_standard(batch, application.industry)
+    published = industry_standard(batch, application.industry, application.industry_code)
     used = application.standard_used.strip()
     if published is None or not used or same_standard(used, published):
         return []
@@ -123,7 +131,8 @@ def f2_evaluation_standard(batch: Batch, application: Application) -> list[Findi
             batch,
             "F2",
             Effect.WARN,
-            f"行业“{application.industry}”已发布绿色工厂评价行业标准《{published}》，须按行业标准评价，"
+            f"行业“{application.industry or application.industry_code}”已发布绿色工厂评价行业标准《{published}》，"
+            "须按行业标准评价，"
             f"申报材料采用的是《{used}》",
             expected_standard=published,
             standard_used=used,

@@ -82,6 +82,7 @@ class Application:
     unit: str  # recommending unit's name
     method: Method
     industry: str = ""
+    industry_code: str = ""  # GB/T 4754-2017 code, when known (F2, F3, S2)
     evaluator_uscc: str = ""
     score: Decimal | None = None
     submitted_at: dt.datetime | None = None

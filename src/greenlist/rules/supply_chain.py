@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from greenlist.rules.batch import Batch
 from greenlist.rules.facts import Application, ListEntry
 from greenlist.rules.findings import Finding, cite
+from greenlist.rules.industries import application_codes, covers, load_industries
 from greenlist.rules.park import on_provincial_list
 from greenlist.rules.vocabulary import Category, Effect, ListStatus
 
@@ -38,16 +39,25 @@ def s2_supply_chain_priority(
     if application.category is not Category.SUPPLY_CHAIN:
         return []
     findings = []
-    industries = [name for name in batch.supply_chain_priority_industries if name in application.industry]
+    # The notice's industry names, resolved to GB/T 4754 codes (rules.industries), not substrings.
+    table = load_industries()
+    codes = application_codes(application.industry_code, application.industry, table)
+    industries = [
+        name
+        for name in batch.supply_chain_priority_industries
+        if codes and covers(table.resolve(name), codes)
+    ]
     if industries:
         findings.append(
             cite(
                 batch,
                 "S2",
                 Effect.PRIORITY,
-                f"优先推荐行业：所属行业“{application.industry}”属于{'、'.join(industries)}制造",
+                f"优先推荐行业：所属行业“{application.industry or table.label(codes)}”"
+                f"（{table.label(codes)}）属于{'、'.join(industries)}制造",
                 flag="industry",
                 industries=industries,
+                industry_codes=list(codes),
             )
         )
     if application.supply_chain.producer_responsibility_pilot:
