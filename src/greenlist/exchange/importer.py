@@ -398,15 +398,26 @@ def _write_list_entries(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
             year=r["year"],
             status=r["status"],
             revoked_on=r["revoked_on"],
+            park_uscc=r["park_uscc"],
         )
         for _, r in chunk
     ]
     existing = ProvincialListEntry.objects.filter(uscc__in=[r.uscc for r in rows])
+    # A file without the column (the format before it) leaves recorded parks alone.
+    with_park = "所在园区统一社会信用代码" in context.headers.get("省级名单", set())
     _upsert(
         ProvincialListEntry,
         rows,
         ["uscc", "category", "level"],
-        ["name", "name_normalised", "unit", "year", "status", "revoked_on"],
+        [
+            "name",
+            "name_normalised",
+            "unit",
+            "year",
+            "status",
+            "revoked_on",
+            *(["park_uscc"] if with_park else []),
+        ],
         existing.values_list("uscc", "category", "level"),
         context.report.counts["省级名单"],
     )

@@ -168,6 +168,7 @@ LIST_ENTRIES = Sheet(
         Column("列入年份", "year", _year, True, "2022"),
         Column("状态", "status", _choice(ListStatus, "状态"), True, "有效"),
         Column("撤销日期", "revoked_on", cells.date, False, ""),
+        Column("所在园区统一社会信用代码", "park_uscc", _optional_uscc, False, ""),
     ),
     check=_check_list_entry,
 )

@@ -159,6 +159,9 @@ class ProvincialListEntry(NormalisedNameMixin):
     year = models.PositiveSmallIntegerField("列入年份")
     status = models.CharField("状态", max_length=20, choices=ListStatus.choices(), default=ListStatus.ACTIVE)
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    # P2 "优先推荐绿色工厂数量多的工业园区": the park a green factory is located in, named by the uscc of
+    # the park's management body (the park applicant's uscc). Empty: not recorded.
+    park_uscc = models.CharField("所在园区统一社会信用代码", max_length=18, blank=True, db_index=True)
 
     class Meta:
         ordering = ["unit__order", "category", "-year", "name"]

@@ -161,6 +161,20 @@ def product_key(product: str) -> str:
     return "".join(product.split())
 
 
+def key_industry(application: Application, level: EnergyLevel) -> bool:
+    """F3 "重点行业、领域": by the applicant's GB/T 4754 code against the data file's key industries
+    where its industry is known and the product has the value that reading needs; otherwise by the
+    product's own table (723号 products are the key-industry areas)."""
+    table = load_industries()
+    codes = application_codes(application.industry_code, application.industry, table)
+    if not codes:
+        return level.key_industry
+    key = any(covers(entry.codes, codes) for entry in table.key_industries)
+    if (level.benchmark if key else level.grade1) is None:
+        return level.key_industry
+    return key
+
+
 def f3_energy_priority(
     batch: Batch, application: Application, energy_levels: Mapping[str, EnergyLevel]
 ) -> list[Finding]:
@@ -172,7 +186,7 @@ def f3_energy_priority(
     if level is None:
         return []
     value = application.unit_energy
-    if level.key_industry:
+    if key_industry(application, level):
         reached, reference, what = (
             _at_or_better(value, level.benchmark, level.lower_is_better),
             level.benchmark,

@@ -50,7 +50,17 @@ class ParkFacts:
     management_body: bool | None = None
     low_carbon_pilot: bool = False  # 国家低碳工业园区试点
     high_tech_zone: bool = False  # 高新技术开发区
-    green_factories_inside: int | None = None
+    green_factories_inside: int | None = None  # as the applicant declared it
+    # Active green factories the register places in the park (list entries naming it); None when
+    # the register records no park for any entry, and the declared count is all there is.
+    green_factories_registered: int | None = None
+
+    @property
+    def green_factories(self) -> tuple[int | None, str]:
+        """The count P2 ranks by and where it comes from: the register first."""
+        if self.green_factories_registered is not None:
+            return self.green_factories_registered, "register"
+        return self.green_factories_inside, "declared"
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ def s2_supply_chain_priority(
 ) -> list[Finding]:
     """S2: one priority finding per reason: a priority industry, an automotive producer-responsibility
     pilot, the provincial supply-chain list, a leading firm with at least
-    ``batch.supply_chain_leading_suppliers`` green-factory suppliers (the notice names no number;
-    the batch default is 10)."""
+    ``batch.supply_chain_leading_suppliers`` green-factory suppliers (the notice says only "数量众多":
+    the number is the province's choice in the batch file, and the finding says so)."""
     if application.category is not Category.SUPPLY_CHAIN:
         return []
     findings = []
@@ -82,8 +82,10 @@ def s2_supply_chain_priority(
                 batch,
                 "S2",
                 Effect.PRIORITY,
-                f"龙头企业：供应商中有绿色工厂{suppliers}家（不少于{threshold}家）",
+                f"龙头企业：供应商中有绿色工厂{suppliers}家（不少于{threshold}家；通知只说“数量众多”，"
+                f"{threshold}家是省厅在批次文件中的取值）",
                 flag="leading_firm",
+                threshold_chosen_by="province",
                 green_factory_suppliers=suppliers,
                 threshold=threshold,
             )

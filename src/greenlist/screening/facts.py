@@ -77,6 +77,9 @@ def application_facts(
     rows = selected.order_by("unit__order", "category", "submitted_at", "id").values_list(
         *APPLICATION_COLUMNS
     )
+    registered = park_green_factories(
+        selected.filter(category=Category.PARK).values_list("organisation__uscc", flat=True)
+    )
     return [
         facts.Application(
             uscc=uscc,
@@ -102,6 +105,9 @@ def application_facts(
                 low_carbon_pilot=low_carbon_pilot,
                 high_tech_zone=high_tech_zone,
                 green_factories_inside=green_factories_inside,
+                green_factories_registered=(
+                    None if registered is None or category != Category.PARK else registered.get(uscc, 0)
+                ),
             ),
             supply_chain=facts.SupplyChainFacts(
                 green_factory_suppliers=green_factory_suppliers,
@@ -139,6 +145,25 @@ def application_facts(
             producer_responsibility_pilot,
         ) in rows
     ]
+
+
+def park_green_factories(parks: Iterable[str]) -> dict[str, int] | None:
+    """P2: active green factories (any level) the register places in each park, by the park's
+    uscc; ``None`` when no list entry records a park at all (the register cannot say, and the
+    applicants' declared counts stand)."""
+    codes = list(set(parks))
+    if not codes or not ProvincialListEntry.objects.exclude(park_uscc="").exists():
+        return None
+    counts: dict[str, int] = {}
+    for part in chunks(codes):
+        counts.update(
+            ProvincialListEntry.objects.filter(
+                park_uscc__in=part, category=Category.FACTORY, status=ListStatus.ACTIVE
+            )
+            .values_list("park_uscc")
+            .annotate(n=Count("uscc", distinct=True))
+        )
+    return counts
 
 
 # The order application_facts unpacks them in.
