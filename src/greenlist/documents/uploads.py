@@ -37,6 +37,8 @@ from collections.abc import Iterable
 from typing import IO, Any
 from xml.etree import ElementTree
 
+import olefile
+
 MiB = 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
 MAX_UNCOMPRESSED_BYTES = 200 * MiB
@@ -45,11 +47,12 @@ _RATIO_MIN_SIZE = 1 * MiB  # small XML parts legitimately compress very well
 MAX_IMAGE_PIXELS = 100_000_000  # a 24-megapixel phone photo is well inside
 _CHUNK = 256 * 1024
 
-KINDS = ("docx", "xlsx", "pdf", "png", "jpeg", "csv")
+KINDS = ("docx", "doc", "xlsx", "pdf", "png", "jpeg", "csv")
 
 # What the file turned out to be, as the refusal names it.
 DETECTED_NAMES = {
     "docx": "Word 文档",
+    "doc": "Word 97-2003 或 WPS 文档",
     "xlsx": "Excel 工作簿",
     "pdf": "PDF",
     "png": "PNG 图片",
@@ -62,6 +65,7 @@ DETECTED_NAMES = {
 # What a place accepts, as the refusal lists it.
 ACCEPTED_NAMES = {
     "docx": "Word 文档（.docx）",
+    "doc": "Word 97-2003 或 WPS 文档（.doc、.wps）",
     "xlsx": "Excel 工作簿（.xlsx）",
     "pdf": "PDF 文件（.pdf）",
     "png": "PNG 图片（.png）",
@@ -154,6 +158,8 @@ def inspect_upload(
             )
         if kind in ("docx", "xlsx"):
             _check_package(content, kind, max_entries, max_uncompressed, max_ratio)
+        elif kind == "doc":
+            _check_word_binary(content)
         elif kind == "png":
             _check_png(content)
         elif kind == "jpeg":
@@ -178,10 +184,43 @@ def _detect(content: bytes, max_entries: int) -> str:
     if content.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
+        return _detect_ole(content)
     if content.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _detect_package(content, max_entries)
     return _detect_text(content)
+
+
+def _detect_ole(content: bytes) -> str:
+    """An OLE2 compound file: a Word 97-2003 document, or a WPS document (WPS Office writes the
+    same binary Word layout, with a ``WordDocument`` stream), is "doc"; anything else (an .xls, a
+    password-protected .docx, which is an OLE file holding an ``EncryptedPackage``) stays "ole"."""
+    try:
+        with olefile.OleFileIO(content) as ole:
+            return "doc" if ole.exists("WordDocument") else "ole"
+    except (OSError, ValueError, IndexError, struct.error) as exc:
+        raise UploadRefused(
+            f"文件已损坏，无法作为 Office 文档读取（{type(exc).__name__}）", "corrupt"
+        ) from exc
+
+
+def _check_word_binary(content: bytes) -> None:
+    """The checks .docx gets, on a binary Word/WPS file: no password, no macros, no embedded
+    objects (the ObjectPool storage holds OLE objects, which can carry any program)."""
+    try:
+        with olefile.OleFileIO(content) as ole:
+            header = ole.openstream("WordDocument").read(12)
+            paths = [list(path) for path in ole.listdir(streams=True, storages=True)]
+    except (OSError, ValueError, IndexError, struct.error) as exc:
+        raise UploadRefused(f"文件已损坏，无法作为 Word 文档读取（{type(exc).__name__}）", "corrupt") from exc
+    if len(header) < 12:
+        raise UploadRefused("文件已损坏：Word 文档头不完整", "corrupt")
+    flags = struct.unpack_from("<H", header, 10)[0]
+    if flags & 0x0100:  # FIB fEncrypted
+        raise UploadRefused("文件已加密，请取消密码后重新上传", "encrypted")
+    if {path[0] for path in paths} & {"Macros", "_VBA_PROJECT_CUR", "VBA"}:
+        raise UploadRefused("文件含有宏，请另存为不含宏的文档后重新上传", "macro")
+    if any(path[0] == "ObjectPool" and len(path) > 1 for path in paths):
+        raise UploadRefused("文件含有嵌入的 OLE 对象，请删除后重新上传", "macro")
 
 
 def _open_zip(content: bytes, max_entries: int) -> zipfile.ZipFile:

@@ -117,7 +117,7 @@ RULES: tuple[RuleSpec, ...] = (
         report.r1_report_provided,
         ("report_required_categories",),
     ),
-    RuleSpec("R2", "典型经验报告编制要求", (_B,), "report", report.r2_report_limits, ("report_limits",)),
+    RuleSpec("R2", "典型经验报告编制要求", (_B, _W), "report", report.r2_report_limits, ("report_limits",)),
 )
 
 CATALOGUE: dict[str, RuleSpec] = {spec.id: spec for spec in RULES}
