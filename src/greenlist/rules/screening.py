@@ -98,7 +98,7 @@ class UnitResult:
 @dataclass(frozen=True)
 class EvaluatorResult:
     evaluator: Evaluator
-    projects: int  # counted projects (V3) of the evaluator's legal entity, branches included
+    projects: int  # third-party projects naming the evaluator's legal entity or a branch, drafts included
     cap: int
     reasons: tuple[Finding, ...]  # V1, V2 on the evaluator's legal entity
 
