@@ -100,3 +100,19 @@ def test_a_workbook_without_the_new_columns_is_accepted_and_keeps_the_recorded_s
     with unscoped():
         application = Application.objects.get(organisation__uscc=uscc)
     assert (application.evaluation_standard, float(application.score)) == ("JB/T 14407-2023", 90.0)
+
+
+def test_the_code_follows_the_industry_wherever_it_is_edited(tmp_path, batch):
+    uscc = new_uscc()
+    assert import_workbook(
+        write_xlsx(tmp_path / "a.xlsx", {"申报": [application_row(uscc, "甲公司", 行业="3411")]}), batch=batch
+    ).ok
+    with unscoped():
+        application = Application.objects.get(organisation__uscc=uscc)
+        assert (application.industry_code, application.industry) == ("3411", "通用设备制造业")
+        application.score = 91
+        application.save()  # an unrelated edit keeps the finer code
+        assert Application.objects.get(pk=application.pk).industry_code == "3411"
+        application.industry = "汽车制造业"
+        application.save(update_fields=["industry"])
+        assert Application.objects.get(pk=application.pk).industry_code == "36"

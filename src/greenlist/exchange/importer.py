@@ -19,7 +19,7 @@ from django.utils import timezone
 from greenlist.audit.log import record, record_many
 from greenlist.audit.models import Action
 from greenlist.campaign.evaluator_cap import counted_projects, lock_entity
-from greenlist.campaign.models import Application, Batch
+from greenlist.campaign.models import Application, Batch, industry_code_of
 from greenlist.campaign.workflow import IMPORT_EDITABLE_STATES, State
 from greenlist.exchange import bulk
 from greenlist.exchange.reader import RowError, SheetSource, WorkbookError, header_errors, open_sources, parse
@@ -293,9 +293,10 @@ def _classify_industry(sheet: Sheet, number: int, row: dict[str, Any], context: 
     an industry the classification does not know is imported as written and reported by row."""
     table = load_industries()
     codes = table.resolve(row["industry"]) if row["industry"] else ()
-    row["industry_code"] = codes[0] if len(codes) == 1 else ""
     if row["industry"] and row["industry"].strip().lstrip("ABCDEFGHIJKLMNOPQRST").isdigit() and codes:
-        row["industry"] = table.name(codes[0])
+        row["industry_code"], row["industry"] = codes[0], table.name(codes[0])
+    else:
+        row["industry_code"] = industry_code_of(row["industry"])
     if row["industry"] and not codes:
         context.report.notes.append(
             RowError(
