@@ -197,10 +197,8 @@ def _detect_ole(content: bytes) -> str:
     try:
         with olefile.OleFileIO(content) as ole:
             return "doc" if ole.exists("WordDocument") else "ole"
-    except (OSError, ValueError, IndexError, struct.error) as exc:
-        raise UploadRefused(
-            f"文件已损坏，无法作为 Office 文档读取（{type(exc).__name__}）", "corrupt"
-        ) from exc
+    except (OSError, ValueError, IndexError, struct.error):
+        return "ole"  # unreadable as a Word file: refused as an Office file of another kind
 
 
 def _check_word_binary(content: bytes) -> None:
