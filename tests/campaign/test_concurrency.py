@@ -73,6 +73,41 @@ def test_two_units_submitting_the_15th_and_16th_project_at_once_never_exceed_the
         )
 
 
+def test_the_legal_entity_and_its_branch_submitting_the_15th_and_16th_at_once_never_exceed_the_cap(
+    personas, make_application
+):
+    from greenlist.campaign.evaluator_cap import counted_projects
+    from greenlist.registry.models import Evaluator
+    from tests.conftest import new_uscc
+
+    entity = personas.evaluator_org
+    with unscoped():
+        branch = Evaluator.objects.create(
+            uscc=new_uscc("130200"), name="测试评价机构唐山分公司", legal_entity_uscc=entity.uscc
+        )
+        apps = [
+            make_application(
+                make_org(["石家庄市", "唐山市"][i % 2]),
+                method="third_party",
+                evaluator=[entity, branch][i % 2],
+            )
+            for i in range(16)
+        ]
+        owners = [make_user(f"o{a.pk}", "applicant", organisation=a.organisation) for a in apps]
+    for app, owner in zip(apps[:14], owners[:14], strict=True):
+        transition(app, "submitted", actor=owner)
+    # One through the legal entity, one through its branch, at the same moment.
+    results = in_parallel(
+        lambda: transition(apps[14], "submitted", actor=owners[14]),
+        lambda: transition(apps[15], "submitted", actor=owners[15]),
+    )
+    assert sorted(isinstance(r, ActionRefused) for r in results) == [False, True]
+    [refusal] = [r for r in results if isinstance(r, ActionRefused)]
+    assert "V3" in str(refusal)
+    with unscoped():
+        assert counted_projects(apps[0].batch, entity).count() == 15
+
+
 def test_parallel_recommendations_never_exceed_the_quota(personas, make_application):
     with unscoped():
         apps = [make_application(make_org("石家庄市"), state="city_review") for _ in range(4)]

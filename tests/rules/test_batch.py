@@ -55,7 +55,11 @@ def test_the_catalogue_lists_rules_in_design_md_order_with_clause_and_function()
     assert [row["id"] for row in rows][:7] == ["E1", "E2", "E3", "E4", "E5", "E6", "F1"]
     assert len(rows) == 22
     e6 = next(row for row in rows if row["id"] == "E6")
-    assert (e6["title"], e6["clause"], e6["effects"]) == ("失信被执行人", "一、总体要求", ["不得推荐"])
+    assert (e6["title"], e6["clause"], e6["effects"]) == (
+        "失信被执行人",
+        "一、总体要求",
+        ["不得推荐", "提示"],
+    )  # 提示: a record after the reference date
     assert e6["function"] == "greenlist.rules.exclusions.e6_dishonest_debtor"
     assert "失信被执行人" in e6["text"]
 

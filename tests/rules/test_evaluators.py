@@ -9,6 +9,7 @@ import pytest
 
 from greenlist.rules.batch import load_batch
 from greenlist.rules.evaluators import (
+    diagnosis_match,
     evaluator_findings,
     evaluator_reasons,
     v3_allocate_cap,
@@ -21,6 +22,10 @@ from greenlist.rules.vocabulary import Category, Effect, Method
 BATCH = load_batch("hebei", "2024")
 SH = dt.timezone(dt.timedelta(hours=8))
 EVALUATOR = make_uscc("91130100MA0E00001")
+
+
+HEBEI_CLIENT = make_uscc("91130200MA0F00001")
+BEIJING_CLIENT = make_uscc("91110108MA0F00002")
 
 
 def d(text: str) -> dt.date:
@@ -57,6 +62,34 @@ def project(
         no_result_promise=True,
         key=str(number),
     )
+
+
+@pytest.mark.parametrize(
+    ("province", "client", "expected", "how"),
+    [
+        pytest.param("河北", HEBEI_CLIENT, [], "province_name", id="short-name-河北"),
+        pytest.param("河北省", HEBEI_CLIENT, [], "province_name", id="full-name-河北省"),
+        pytest.param(" 河北 省 ", HEBEI_CLIENT, [], "province_name", id="spaces-folded"),
+        pytest.param("河北", BEIJING_CLIENT, [], "province_name", id="moved-in-firm-keeps-its-beijing-code"),
+        pytest.param("", HEBEI_CLIENT, [], "uscc_area", id="no-province-hebei-uscc"),
+        pytest.param("", BEIJING_CLIENT, ["V1"], "", id="no-province-beijing-uscc"),
+        pytest.param("山东", HEBEI_CLIENT, ["V1"], "", id="moved-out-firm-written-山东"),
+        pytest.param("河南省", HEBEI_CLIENT, ["V1"], "", id="河南-is-not-河北"),
+    ],
+)
+def test_v1_matches_the_province_by_name_or_uscc_area(
+    province: str, client: str, expected: list[str], how: str
+) -> None:
+    given = Diagnosis(EVALUATOR, client, d("2023-03-01"), province)
+    assert diagnosis_match(BATCH, given) == how
+    assert [f.rule for f in evaluator_reasons(BATCH, evaluator(diagnoses=(given,)))] == expected
+
+
+def test_v1_names_the_provinces_it_did_not_accept() -> None:
+    given = Diagnosis(EVALUATOR, HEBEI_CLIENT, d("2023-03-01"), "山东省")
+    [finding] = evaluator_reasons(BATCH, evaluator(diagnoses=(given,)))
+    assert "山东省" in finding.message
+    assert finding.evidence["provinces_in_window"] == ["山东省"]
 
 
 @pytest.mark.parametrize(

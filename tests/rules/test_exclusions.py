@@ -57,8 +57,8 @@ def entry(
 
 
 def rules_of(records: list[NegativeRecord], entries: list[ListEntry] | None = None) -> list[str]:
-    findings = exclusion_findings(BATCH, records, entries or [])
-    assert all(f.effect is Effect.EXCLUDE for f in findings)
+    # Records dated after the reference date come back as warnings (tested on their own below).
+    findings = [f for f in exclusion_findings(BATCH, records, entries or []) if f.effect is Effect.EXCLUDE]
     assert all(f.clause == "一、总体要求" for f in findings)
     return [f.rule for f in findings]
 
@@ -238,3 +238,61 @@ def test_revoked_entry_message_names_level_and_date() -> None:
     [finding] = exclusion_findings(BATCH, [], [entry(ListStatus.REVOKED, "2023-02-01")])
     assert "省级绿色制造名单" in finding.message
     assert "2023-02-01" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        pytest.param(
+            rec(RecordType.POLLUTION_ACCIDENT, "2021-05-01", "2021-09-30"),
+            ["E2"],
+            id="violation-spanning-the-window-start",
+        ),
+        pytest.param(
+            rec(RecordType.VIOLATION, "2020-01-01", "2021-07-19"),
+            ["E2"],
+            id="violation-ending-on-window-start",
+        ),
+        pytest.param(
+            rec(RecordType.VIOLATION, "2020-01-01", "2021-07-18"), [], id="violation-ending-day-before-window"
+        ),
+        # An accident is an event: without an end date it lasted its one day, it is not "still going".
+        pytest.param(rec(RecordType.SAFETY_ACCIDENT, "2019-03-01"), [], id="old-accident-without-end-date"),
+        pytest.param(
+            rec(RecordType.INSPECTION_PROBLEM, "2021-01-01", "2022-01-01"),
+            ["E4"],
+            id="inspection-problem-spanning-the-window-start",
+        ),
+        pytest.param(
+            rec(RecordType.INSPECTION_PROBLEM, "2020-01-01"), [], id="old-inspection-without-end-date"
+        ),
+    ],
+)
+def test_every_record_with_a_duration_counts_when_it_overlaps_the_window(
+    record: NegativeRecord, expected: list[str]
+) -> None:
+    assert rules_of([record]) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule"),
+    [
+        (RecordType.DEREGISTERED, "E1"),
+        (RecordType.TAX_EVASION, "E2"),
+        (RecordType.LIST_REMOVAL, "E3"),
+        (RecordType.INSPECTION_PROBLEM, "E4"),
+        (RecordType.ENERGY_RECTIFICATION, "E5"),
+        (RecordType.DISHONEST_DEBTOR, "E6"),
+    ],
+)
+def test_a_record_after_the_reference_date_is_a_warning_with_its_date(kind: RecordType, rule: str) -> None:
+    findings = exclusion_findings(BATCH, [rec(kind, "2024-07-20")])
+    assert [(f.rule, f.effect) for f in findings] == [(rule, Effect.WARN)]
+    assert "2024-07-20" in findings[0].message
+    assert "晚于基准日2024-07-19" in findings[0].message
+    assert findings[0].evidence["after_reference_date"] is True
+
+
+def test_a_record_on_the_reference_date_is_no_warning() -> None:
+    findings = exclusion_findings(BATCH, [rec(RecordType.DISHONEST_DEBTOR, "2024-07-19")])
+    assert [(f.rule, f.effect) for f in findings] == [("E6", Effect.EXCLUDE)]

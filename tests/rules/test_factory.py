@@ -183,3 +183,26 @@ def test_f3_message_names_the_level_and_the_values() -> None:
     assert "达到能效标杆水平" in finding.message
     assert "420" in finding.message
     assert "435" in finding.message
+
+
+# A product with both a benchmark (标杆) and a quota grade 1 (先进值): the applicant's industry
+# decides which of the two F3 holds it to.
+BOTH = EnergyLevel(
+    "某产品", "kgce/t", benchmark=Decimal("100"), baseline=Decimal("130"), grade1=Decimal("120")
+)
+
+
+@pytest.mark.parametrize(
+    ("industry", "value", "expected"),
+    [
+        pytest.param("31", "110", [], id="key-industry-between-benchmark-and-grade1"),
+        pytest.param("黑色金属冶炼和压延加工业", "95", ["F3"], id="key-industry-at-benchmark"),
+        pytest.param("14", "110", ["F3"], id="other-industry-at-grade1"),
+        pytest.param("食品制造业", "125", [], id="other-industry-above-grade1"),
+    ],
+)
+def test_f3_key_industry_comes_from_the_applicants_industry_code(
+    industry: str, value: str, expected: list[str]
+) -> None:
+    application = app(industry=industry, product="某产品", unit_energy=Decimal(value))
+    assert [f.rule for f in f3_energy_priority(BATCH, application, {"某产品": BOTH})] == expected

@@ -92,7 +92,8 @@ def test_s2_leading_firm_threshold_comes_from_the_batch() -> None:
     assert s2_supply_chain_priority(BATCH, application, []) == []
     lower = dataclasses.replace(BATCH, supply_chain_leading_suppliers=5)
     [finding] = s2_supply_chain_priority(lower, application, [])
-    assert "供应商中有绿色工厂6家（不少于5家）" in finding.message
+    assert "供应商中有绿色工厂6家（不少于5家；" in finding.message
+    assert "省厅" in finding.message  # the number is the province's choice, not the notice's
 
 
 def test_supply_chain_rank_key_orders_by_reasons_then_suppliers() -> None:

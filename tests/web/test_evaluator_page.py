@@ -55,3 +55,23 @@ def test_only_the_projects_own_evaluator_may_sign(personas):
         )
     with unscoped():
         assert Application.objects.get(pk=personas.app_x.pk).no_result_promise is False
+
+
+def test_a_branchs_page_counts_its_legal_entitys_projects_against_the_cap(personas, make_application):
+    from greenlist.registry.models import Evaluator
+    from tests.conftest import make_org, make_user, new_uscc
+
+    with unscoped():
+        branch = Evaluator.objects.create(
+            uscc=new_uscc("130200"),
+            name="测试评价机构唐山分公司",
+            legal_entity_uscc=personas.evaluator_org.uscc,
+        )
+        make_application(make_org("唐山市", "唐山丁公司"), method="third_party", evaluator=branch)
+        user = make_user("branch_user", "evaluator", evaluator=branch)
+    page = personas.client(user).get("/evaluator/").content.decode()
+    # The legal entity's project (石家庄甲公司) and the branch's own: 2 against the cap of 15.
+    assert "2 / 15" in page
+    assert "唐山丁公司" in page
+    assert "石家庄甲公司" not in page  # the entity's projects are counted, not shown to the branch
+    assert "测试评价机构" in page and personas.evaluator_org.uscc in page

@@ -151,3 +151,20 @@ def test_an_import_runs_as_a_job_whose_page_survives_a_reload(
     assert "导入成功" in client.get(job_url + "progress/").content.decode()
     login(client, "city_shijiazhuang")
     assert client.get(job_url).status_code == 404  # another user's job
+
+
+def test_an_applicant_registered_outside_the_province_is_shown_with_a_note_not_refused(demo, client):
+    from greenlist.campaign.models import Application, Batch
+    from greenlist.registry.models import Organisation, RecommendingUnit
+    from tests.conftest import new_uscc
+
+    with unscoped():
+        unit = RecommendingUnit.objects.get(name="石家庄市")
+        moved = Organisation.objects.create(uscc=new_uscc("110108"), name="北京迁入甲公司", unit=unit)
+        local = Organisation.objects.create(uscc=new_uscc("130102"), name="本地乙公司", unit=unit)
+        for org in (moved, local):
+            Application.objects.create(batch=Batch.current(), organisation=org, unit=unit, category="factory")
+    page = login(client, "city_shijiazhuang").get("/screening/").content.decode()
+    row_of = {name: page.split(name, 1)[1].split("</td>", 1)[0] for name in ("北京迁入甲公司", "本地乙公司")}
+    assert "登记机关不在本省" in row_of["北京迁入甲公司"]
+    assert "登记机关不在本省" not in row_of["本地乙公司"]

@@ -17,16 +17,19 @@ from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, Attachment, ExperienceReport
 from greenlist.documents import REPORT_MAX_BYTES, UploadRefused, experience_report_docx, inspect_upload
 from greenlist.documents import read_experience_report as parse_docx
+from greenlist.documents.convert import to_docx
 from greenlist.rules import report as rules_report
 
 # What each kind of attachment may be, and how large (checked on the bytes, not the file name).
 ALLOWED = {
     Attachment.Kind.EVALUATION_REPORT: ({"pdf", "docx"}, 50 * 1024 * 1024),
-    Attachment.Kind.EXPERIENCE_REPORT: ({"docx"}, REPORT_MAX_BYTES),
+    # 通知四: "word或WPS版": .docx, and binary Word/WPS (.doc, .wps), converted for R2 where possible.
+    Attachment.Kind.EXPERIENCE_REPORT: ({"docx", "doc"}, REPORT_MAX_BYTES),
     Attachment.Kind.PICTURE: ({"png", "jpeg"}, 5 * 1024 * 1024),
     Attachment.Kind.OTHER: ({"pdf", "docx", "xlsx", "png", "jpeg"}, 50 * 1024 * 1024),
 }
 HIGHLIGHTS = 3
+UNCHECKED = "unchecked"  # ExperienceReport.source of an upload that could not be read (R2 says so)
 
 
 def _may_edit(application: Application, actor: User) -> None:
@@ -125,6 +128,7 @@ def to_rules(report: ExperienceReport, pictures: Counter[int]) -> rules_report.E
         practices=report.practices,
         highlights=highlights,
         next_steps=report.next_steps,
+        checkable=report.source != UNCHECKED,
     )
 
 
@@ -168,14 +172,44 @@ def save_report(application: Application, fields: dict[str, Any], *, actor: User
 def import_report(
     application: Application, *, name: str, data: bytes | IO[bytes], actor: User
 ) -> ExperienceReport:
-    """Read an uploaded .docx written elsewhere into the structured report, and keep the file."""
+    """Read an uploaded report written elsewhere into the structured report, and keep the file.
+
+    通知四 asks for the report "word或WPS版": a .docx is read directly; a .doc or .wps is converted
+    with LibreOffice where it is installed (and the result passes the .docx checks). Without
+    LibreOffice the file is kept and the report is marked unchecked: R2 then says it cannot check.
+    """
     if actor.role != Role.APPLICANT:
         raise ActionRefused("典型经验报告由申报单位上传。")
     with transaction.atomic():
-        attach(application, kind=Attachment.Kind.EXPERIENCE_REPORT, name=name, data=data, actor=actor)
-        if not isinstance(data, bytes):
+        attachment = attach(
+            application, kind=Attachment.Kind.EXPERIENCE_REPORT, name=name, data=data, actor=actor
+        )
+        if not isinstance(data, bytes):  # an upload: inspected and kept above, read once here
             data.seek(0)
-        parsed = parse_docx(data)
+            data = data.read()
+        readable: bytes | None = data
+        if attachment.content_type == "doc":
+            readable = to_docx(data)
+            if readable is not None:
+                try:
+                    inspect_upload(name, readable, {"docx"}, REPORT_MAX_BYTES * 4)
+                except UploadRefused as refusal:
+                    raise ActionRefused(f"转换后的文档未通过检查：{refusal}") from refusal
+        if readable is None:
+            report, _ = ExperienceReport.unscoped.update_or_create(
+                application=application,
+                defaults={
+                    "inspiration": "",
+                    "title": "",
+                    "introduction": "",
+                    "practices": "",
+                    "next_steps": "",
+                    "highlights": [],
+                    "source": UNCHECKED,
+                },
+            )
+            return report
+        parsed = parse_docx(readable)
         highlights = [{"title": h[0], "body": h[1], "embedded_pictures": h[2]} for h in parsed.highlights]
         report, _ = ExperienceReport.unscoped.update_or_create(
             application=application,

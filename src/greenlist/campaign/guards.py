@@ -4,9 +4,11 @@ asks the rule itself whether one more is allowed."""
 
 from __future__ import annotations
 
+from greenlist.campaign.evaluator_cap import counted_projects, lock_entity
 from greenlist.campaign.models import Application, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES
 from greenlist.registry.models import Evaluator, ProvincialListEntry, RecommendingUnit
+from greenlist.rules.evaluators import v3_next_project
 from greenlist.rules.facts import UnitFacts
 from greenlist.rules.unit import q1_quota
 from greenlist.rules.vocabulary import Category, ListLevel, ListStatus, Method
@@ -21,27 +23,17 @@ class LimitReached(Exception):
 
 
 def evaluator_cap(application: Application) -> None:
-    """V3: a submission that would be the evaluator's (cap + 1)-th project of the batch is refused."""
+    """V3: a submission that would be its legal entity's (cap + 1)-th project of the batch is
+    refused. The entity (with its branches) is locked and counted as screening counts it
+    (``campaign.evaluator_cap``)."""
     if application.method != Method.THIRD_PARTY or application.evaluator_id is None:
         return
-    evaluator = Evaluator.objects.select_for_update().get(pk=application.evaluator_id)
-    cap = application.batch.parameters.evaluator_cap
-    taken = (
-        Application.unscoped.filter(
-            batch=application.batch,
-            evaluator=evaluator,
-            method=Method.THIRD_PARTY,
-            submitted_at__isnull=False,
-        )
-        .exclude(pk=application.pk)
-        .count()
-    )
-    if taken >= cap:
-        raise LimitReached(
-            "V3",
-            f"第三方评价机构{evaluator.name}本批次已有{taken}项评价项目，同一法人总计不得超过{cap}项，"
-            "本项目不予受理。请改为自评价或委托其他机构。",
-        )
+    evaluator = Evaluator.objects.get(pk=application.evaluator_id)
+    lock_entity(evaluator)
+    taken = counted_projects(application.batch, evaluator).exclude(pk=application.pk).count()
+    refusal = v3_next_project(application.batch.parameters, f"{evaluator.name}（{evaluator.uscc}）", taken)
+    if refusal:
+        raise LimitReached("V3", f"{refusal[0].message}，本项目不予受理。请改为自评价或委托其他机构。")
 
 
 def unit_quota(application: Application) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -88,6 +89,15 @@ PARK_FIELDS = (
 SUPPLY_CHAIN_FIELDS = ("green_factory_suppliers", "producer_responsibility_pilot")
 
 
+def industry_code_of(industry: str) -> str:
+    """The one GB/T 4754-2017 code ``industry`` names, or "" (unknown, or a short name such as 机械
+    that covers several divisions: the rules then resolve the text to all of them)."""
+    from greenlist.rules.industries import load_industries
+
+    codes = load_industries().resolve(industry) if industry else ()
+    return codes[0] if len(codes) == 1 else ""
+
+
 class Application(models.Model):
     """One organisation's application in one category of one batch."""
 
@@ -111,6 +121,8 @@ class Application(models.Model):
         related_name="applications",
     )
     industry = models.CharField("行业", max_length=60, blank=True)
+    # GB/T 4754-2017 国民经济行业分类 code (F2, F3, S2); empty where the industry text names no class.
+    industry_code = models.CharField("行业代码", max_length=4, blank=True)
     evaluation_standard = models.CharField("评价依据标准", max_length=120, blank=True)
     score = models.DecimalField("评价得分", max_digits=6, decimal_places=2, null=True, blank=True)
     no_result_promise = models.BooleanField("无结果承诺声明", default=False)
@@ -154,6 +166,17 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name}（{Category(self.category).label}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The code follows the industry text wherever it is edited (form, API, admin), so it can
+        # never disagree with it; bulk imports set both from the same resolution.
+        named = industry_code_of(self.industry)
+        if not self.industry_code.startswith(named) or not named:
+            self.industry_code = named
+        fields = kwargs.get("update_fields")
+        if fields is not None and "industry" in fields:
+            kwargs["update_fields"] = {*fields, "industry_code"}
+        super().save(*args, **kwargs)
 
     @staticmethod
     def scope_filter(scope: Scope) -> Q | None:

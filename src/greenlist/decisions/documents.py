@@ -36,7 +36,7 @@ from greenlist.documents import (
 from greenlist.documents.formulas import csv_row
 from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
 from greenlist.registry.sync import load_province
-from greenlist.rules.vocabulary import Category, Department, ListStatus, ParkLevel
+from greenlist.rules.vocabulary import Category, Department, ListLevel, ListStatus, ParkLevel
 from greenlist.scoping import unscoped
 from greenlist.screening import verdicts
 from greenlist.screening.ranking import rank_unit
@@ -88,7 +88,7 @@ def recommended(batch: Batch, unit: RecommendingUnit | None) -> list[Application
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _row(application: Application, listed: set[str], province_wide: bool) -> SummaryRow:
+def _row(application: Application, listed: set[tuple[str, str]], province_wide: bool) -> SummaryRow:
     if application.category == Category.PARK:
         kind = f"{ParkLevel(application.park_level).label}工业园区" if application.park_level else ""
     else:
@@ -97,7 +97,7 @@ def _row(application: Application, listed: set[str], province_wide: bool) -> Sum
         name=application.organisation.name,
         evaluator=application.evaluator.name if application.evaluator else "",
         industry_or_type=kind,
-        on_provincial_list=application.organisation.uscc in listed,
+        on_provincial_list=(application.organisation.uscc, application.category) in listed,
         unit=application.unit.name if province_wide else "",
     )
 
@@ -105,10 +105,14 @@ def _row(application: Application, listed: set[str], province_wide: bool) -> Sum
 def summary_table(batch: Batch, unit: RecommendingUnit | None) -> SummaryTable:
     with unscoped():
         rows = list(recommended(batch, unit))
+        # 是否列入省级绿色名单: an active *provincial* entry of the row's own category; a national
+        # entry, a revoked one or one of another category is not "省级绿色名单" for this row.
         listed = set(
             ProvincialListEntry.objects.filter(
-                uscc__in=[a.organisation.uscc for a in rows], status=ListStatus.ACTIVE
-            ).values_list("uscc", flat=True)
+                uscc__in=[a.organisation.uscc for a in rows],
+                status=ListStatus.ACTIVE,
+                level=ListLevel.PROVINCIAL,
+            ).values_list("uscc", "category")
         )
     by_category = {c: [_row(a, listed, unit is None) for a in rows if a.category == c] for c in Category}
     province = load_province()

@@ -1,7 +1,7 @@
 """Builds the demo data set as plain specs, from a fixed seed: same input, same output.
 
 Every organisation, code and record here is synthetic. Counts follow the shape of
-shared/reference §6.2 (石家庄 and 唐山 largest, 定州/辛集/雄安 single digits).
+docs/sources.md §5 (石家庄 and 唐山 largest, 定州/辛集/雄安 single digits).
 """
 
 from __future__ import annotations

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import olefile
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
@@ -90,11 +91,12 @@ class UploadLimits:
         return cls(**overrides) if overrides else cls()
 
 
-KINDS = ("docx", "xlsx", "pdf", "png", "jpeg", "csv")
+KINDS = ("docx", "doc", "xlsx", "pdf", "png", "jpeg", "csv")
 
 # What the file turned out to be, as the refusal names it.
 DETECTED_NAMES = {
     "docx": "Word 文档",
+    "doc": "Word 97-2003 或 WPS 文档",
     "xlsx": "Excel 工作簿",
     "pdf": "PDF",
     "png": "PNG 图片",
@@ -107,6 +109,7 @@ DETECTED_NAMES = {
 # What a place accepts, as the refusal lists it.
 ACCEPTED_NAMES = {
     "docx": "Word 文档（.docx）",
+    "doc": "Word 97-2003 或 WPS 文档（.doc、.wps）",
     "xlsx": "Excel 工作簿（.xlsx）",
     "pdf": "PDF 文件（.pdf）",
     "png": "PNG 图片（.png）",
@@ -239,6 +242,8 @@ def inspect_upload(
             stream.seek(base)
             if kind in ("docx", "xlsx"):
                 _check_package(stream, kind, limits)
+            elif kind == "doc":
+                _check_word_binary(stream.read(size))  # under max_bytes, checked above
             elif kind == "png":
                 _check_png(stream, base, size)
             elif kind == "jpeg":
@@ -294,10 +299,44 @@ def _detect(head: bytes, stream: IO[bytes], limits: UploadLimits) -> str:
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
+        base = stream.tell()
+        kind = _detect_ole(stream.read())
+        stream.seek(base)
+        return kind
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _detect_package(stream, limits)
     return _detect_text(stream)
+
+
+def _detect_ole(content: bytes) -> str:
+    """An OLE2 compound file: a Word 97-2003 document, or a WPS document (WPS Office writes the
+    same binary Word layout, with a ``WordDocument`` stream), is "doc"; anything else (an .xls, a
+    password-protected .docx, which is an OLE file holding an ``EncryptedPackage``) stays "ole"."""
+    try:
+        with olefile.OleFileIO(content) as ole:
+            return "doc" if ole.exists("WordDocument") else "ole"
+    except (OSError, ValueError, IndexError, struct.error):
+        return "ole"  # unreadable as a Word file: refused as an Office file of another kind
+
+
+def _check_word_binary(content: bytes) -> None:
+    """The checks .docx gets, on a binary Word/WPS file: no password, no macros, no embedded
+    objects (the ObjectPool storage holds OLE objects, which can carry any program)."""
+    try:
+        with olefile.OleFileIO(content) as ole:
+            header = ole.openstream("WordDocument").read(12)
+            paths = [list(path) for path in ole.listdir(streams=True, storages=True)]
+    except (OSError, ValueError, IndexError, struct.error) as exc:
+        raise UploadRefused(f"文件已损坏，无法作为 Word 文档读取（{type(exc).__name__}）", "corrupt") from exc
+    if len(header) < 12:
+        raise UploadRefused("文件已损坏：Word 文档头不完整", "corrupt")
+    flags = struct.unpack_from("<H", header, 10)[0]
+    if flags & 0x0100:  # FIB fEncrypted
+        raise UploadRefused("文件已加密，请取消密码后重新上传", "encrypted")
+    if {path[0] for path in paths} & {"Macros", "_VBA_PROJECT_CUR", "VBA"}:
+        raise UploadRefused("文件含有宏，请另存为不含宏的文档后重新上传", "macro")
+    if any(path[0] == "ObjectPool" and len(path) > 1 for path in paths):
+        raise UploadRefused("文件含有嵌入的 OLE 对象，请删除后重新上传", "macro")
 
 
 def _count_members(stream: IO[bytes], limit: int) -> None:

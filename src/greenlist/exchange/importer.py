@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from greenlist.audit.log import record, record_many
 from greenlist.audit.models import Action
-from greenlist.campaign.models import Application, Batch
+from greenlist.campaign.evaluator_cap import counted_projects, lock_entity
+from greenlist.campaign.models import Application, Batch, industry_code_of
 from greenlist.campaign.workflow import IMPORT_EDITABLE_STATES, State
 from greenlist.exchange import bulk
 from greenlist.exchange.reader import RowError, SheetSource, WorkbookError, header_errors, open_sources, parse
@@ -33,12 +34,15 @@ from greenlist.registry.models import (
     RecommendingUnit,
 )
 from greenlist.registry.sync import load_province
+from greenlist.rules.evaluators import v3_next_project
+from greenlist.rules.industries import load_industries
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Method
 from greenlist.scoping import unscoped
 from greenlist.screening import versions
 
 CHUNK = 2000
+BRANCH_SUFFIXES = ("分公司", "分支机构")
 MAX_REPORTED_ERRORS = 1000
 Progress = Callable[[str, int, int | None], None]
 
@@ -89,10 +93,13 @@ class _Context:
     report: ImportReport
     region_prefix: str = ""  # the province's division-code prefix (applicants are local firms)
     seen: dict[str, dict[Any, int]] = field(default_factory=dict)  # sheet → key → first row
-    # V3 at write time: evaluator id → the (uscc, category) of its submitted projects, as the
-    # database holds them plus this file's rows so far; and which evaluator this file gave a project.
-    evaluator_loads: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
-    assigned: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    # V3 at write time: legal entity uscc → the (uscc, category) of its counted projects
+    # (campaign.evaluator_cap), as the database holds them plus this file's rows so far; and which
+    # legal entity this file gave a project.
+    evaluator_loads: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    assigned: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    headers: dict[str, set[str]] = field(default_factory=dict)  # sheet → headers present in the file
+    evaluator_rows: dict[str, Evaluator | None] = field(default_factory=dict)  # uscc → row, as read
 
     def unit(self, name: str) -> RecommendingUnit | None:
         return self.units.get(name) or self.units.get(f"{name}市")
@@ -151,6 +158,7 @@ def _import_sheet(source: SheetSource, context: _Context, progress: Progress | N
     sheet = source.sheet
     report = context.report
     report.counts[sheet.name] = Counter()
+    context.headers[sheet.name] = set(source.headers)
     problems = header_errors(source)
     if context.only_unit is not None and sheet is not APPLICATIONS:
         problems.append(RowError(sheet.name, 1, "", "该工作表仅省厅可导入；推荐单位只能导入“申报”工作表"))
@@ -226,6 +234,8 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
                 "已照常导入，请核实其注册地与生产经营地",
             )
         )
+    if sheet is APPLICATIONS:
+        _classify_industry(sheet, number, row, context)
     if "unit" in row:
         unit = context.unit(row["unit"])
         if unit is None:
@@ -259,6 +269,16 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
             )
     if sheet.name == "第三方机构":
         context.evaluators.setdefault(row["uscc"], 0)
+        if not row["legal_entity_uscc"] and row["name"].rstrip().endswith(BRANCH_SUFFIXES):
+            context.report.notes.append(
+                RowError(
+                    sheet.name,
+                    number,
+                    "所属法人统一社会信用代码",
+                    f"“{row['name']}”是分公司或分支机构，但未填写所属法人统一社会信用代码：第三方机构按同一法人"
+                    "合并计算评价项目上限（V3）和诊断、黑名单（V1、V2），请补填其法人的统一社会信用代码",
+                )
+            )
     seen = context.seen.setdefault(sheet.name, {})
     key = _key(sheet, row)
     if key in seen:
@@ -266,6 +286,27 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
     else:
         seen[key] = number
     return errors
+
+
+def _classify_industry(sheet: Sheet, number: int, row: dict[str, Any], context: _Context) -> None:
+    """行业 may be a GB/T 4754-2017 code or a name: record the code (a code also gets its name);
+    an industry the classification does not know is imported as written and reported by row."""
+    table = load_industries()
+    codes = table.resolve(row["industry"]) if row["industry"] else ()
+    if row["industry"] and row["industry"].strip().lstrip("ABCDEFGHIJKLMNOPQRST").isdigit() and codes:
+        row["industry_code"], row["industry"] = codes[0], table.name(codes[0])
+    else:
+        row["industry_code"] = industry_code_of(row["industry"])
+    if row["industry"] and not codes:
+        context.report.notes.append(
+            RowError(
+                sheet.name,
+                number,
+                "行业",
+                f"行业“{row['industry']}”不是国民经济行业分类（GB/T 4754-2017）的代码或名称，已按原文导入；"
+                "行业标准（F2）、重点行业（F3）和优先行业（S2）无法据此判断，请改填行业代码（如 34）或名称（如 通用设备制造业）",
+            )
+        )
 
 
 def _upsert(
@@ -287,14 +328,22 @@ def _upsert(
 
 def _write_evaluators(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> None:
     rows = [
-        Evaluator(uscc=r["uscc"], name=r["name"], name_normalised=normalise_name(r["name"])) for _, r in chunk
+        Evaluator(
+            uscc=r["uscc"],
+            name=r["name"],
+            name_normalised=normalise_name(r["name"]),
+            legal_entity_uscc=r["legal_entity_uscc"],
+        )
+        for _, r in chunk
     ]
     usccs = [r.uscc for r in rows]
+    # A file without the column (the format before legal entities) leaves recorded ones alone.
+    with_entity = "所属法人统一社会信用代码" in context.headers.get("第三方机构", set())
     _upsert(
         Evaluator,
         rows,
         ["uscc"],
-        ["name", "name_normalised"],
+        ["name", "name_normalised", *(["legal_entity_uscc"] if with_entity else [])],
         Evaluator.objects.filter(uscc__in=usccs).values_list("uscc", flat=True),
         context.report.counts["第三方机构"],
     )
@@ -350,15 +399,26 @@ def _write_list_entries(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
             year=r["year"],
             status=r["status"],
             revoked_on=r["revoked_on"],
+            park_uscc=r["park_uscc"],
         )
         for _, r in chunk
     ]
     existing = ProvincialListEntry.objects.filter(uscc__in=[r.uscc for r in rows])
+    # A file without the column (the format before it) leaves recorded parks alone.
+    with_park = "所在园区统一社会信用代码" in context.headers.get("省级名单", set())
     _upsert(
         ProvincialListEntry,
         rows,
         ["uscc", "category", "level"],
-        ["name", "name_normalised", "unit", "year", "status", "revoked_on"],
+        [
+            "name",
+            "name_normalised",
+            "unit",
+            "year",
+            "status",
+            "revoked_on",
+            *(["park_uscc"] if with_park else []),
+        ],
         existing.values_list("uscc", "category", "level"),
         context.report.counts["省级名单"],
     )
@@ -403,6 +463,7 @@ def _write_records(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -
 APPLICATION_FIELDS = (
     "method",
     "industry",
+    "industry_code",
     "score",
     "no_result_promise",
     "product",
@@ -465,43 +526,36 @@ def _check_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
 def _count_evaluator_project(
     row: dict[str, Any], application: Application | None, context: _Context
 ) -> str | None:
-    """V3 for an imported project: count it against its evaluator (locked, as the web guard does)
-    when it is submitted; the project that would exceed the cap is refused."""
+    """V3 for an imported project: count it against its legal entity (locked, as the web guard
+    does, over the same set: ``campaign.evaluator_cap``) when it is submitted; the project that
+    would exceed the cap is refused."""
     key = (row["uscc"], row["category"])
     submitted = bool(row["submitted_at"] or (application is not None and application.submitted_at))
-    evaluator_id = (
-        context.evaluators.get(row["evaluator_uscc"])
-        if row["method"] == Method.THIRD_PARTY and row["evaluator_uscc"] and submitted
-        else None
-    )
+    code = row["evaluator_uscc"] if row["method"] == Method.THIRD_PARTY and submitted else ""
+    if code and code not in context.evaluator_rows:
+        context.evaluator_rows[code] = Evaluator.objects.filter(uscc=code).first()
+    evaluator = context.evaluator_rows.get(code) if code else None
+    entity = evaluator.entity_uscc if evaluator is not None else None
     for other, others in context.evaluator_loads.items():
-        if other != evaluator_id:
+        if other != entity:
             others.discard(key)
-    context.assigned[key] = evaluator_id
-    if not evaluator_id:
+    context.assigned[key] = entity
+    if evaluator is None or entity is None:
         return None
-    load: set[tuple[str, str]] | None = context.evaluator_loads.get(evaluator_id)
+    load: set[tuple[str, str]] | None = context.evaluator_loads.get(entity)
     if load is None:
-        evaluator = Evaluator.objects.select_for_update().get(pk=evaluator_id)
+        lock_entity(evaluator)
         load = {
             k
-            for k in Application.unscoped.filter(
-                batch=context.batch,
-                evaluator=evaluator,
-                method=Method.THIRD_PARTY,
-                submitted_at__isnull=False,
-            ).values_list("organisation__uscc", "category")
-            if context.assigned.get(k, evaluator_id) == evaluator_id
+            for k in counted_projects(context.batch, evaluator).values_list("organisation__uscc", "category")
+            if context.assigned.get(k, entity) == entity
         }
-        context.evaluator_loads[evaluator_id] = load
+        context.evaluator_loads[entity] = load
     if key in load:
         return None
-    cap = context.batch.parameters.evaluator_cap
-    if len(load) >= cap:
-        return (
-            f"[V3] 第三方评价机构 {row['evaluator_uscc']} 本批次已有{len(load)}项已提交的评价项目，"
-            f"同一法人总计不得超过{cap}项，本项目不予受理；请改为自评价或委托其他机构"
-        )
+    refusal = v3_next_project(context.batch.parameters, f"{evaluator.name}（{evaluator.uscc}）", len(load))
+    if refusal:
+        return f"[V3] {refusal[0].message}，本项目不予受理；请改为自评价或委托其他机构"
     load.add(key)
     return None
 
@@ -564,6 +618,9 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
     for _, r in chunk:
         org_id = org_ids[r["uscc"]]
         values = {name: r[name] for name in APPLICATION_FIELDS}
+        # A file without the column (the format before it) leaves a recorded standard alone.
+        if r["evaluation_standard"] or "评价标准" in context.headers.get("申报", set()):
+            values["evaluation_standard"] = r["evaluation_standard"]
         if values["park_level"] is None:
             values["park_level"] = ""
         values["no_result_promise"] = bool(values["no_result_promise"])
@@ -595,7 +652,16 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
     Application.unscoped.bulk_create(created)
     if changed:
         Application.unscoped.bulk_update(
-            changed, [*APPLICATION_FIELDS, "evaluator_id", "unit", "submitted_at", "version", "updated_at"]
+            changed,
+            [
+                *APPLICATION_FIELDS,
+                "evaluation_standard",
+                "evaluator_id",
+                "unit",
+                "submitted_at",
+                "version",
+                "updated_at",
+            ],
         )
     counter["created"] += len(created)
     counter["updated"] += len(changed)

@@ -115,6 +115,17 @@ def _check_record(row: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
+def _check_evaluator(row: dict[str, Any]) -> list[tuple[str, str]]:
+    if row.get("legal_entity_uscc") and row["legal_entity_uscc"] == row.get("uscc"):
+        return [
+            (
+                "所属法人统一社会信用代码",
+                "所属法人统一社会信用代码与本机构相同；法人本身请留空，只有分公司、分支机构填写",
+            )
+        ]
+    return []
+
+
 def _optional_uscc(raw: Any) -> str:
     return cells.uscc(raw) if cells.text(raw) else ""
 
@@ -127,7 +138,7 @@ APPLICATIONS = Sheet(
         Column("名称", "name", cells.text, True, "石家庄某某钢铁有限公司"),
         Column("申报类别", "category", _choice(Category, "申报类别"), True, "绿色工厂"),
         Column("推荐单位", "unit", cells.text, True, "石家庄市"),
-        Column("行业", "industry", cells.text, False, "钢铁"),
+        Column("行业", "industry", cells.text, False, "31"),
         Column("评价方式", "method", _choice(Method, "评价方式"), True, "第三方评价"),
         Column("第三方机构统一社会信用代码", "evaluator_uscc", _optional_uscc, False, ""),
         Column("评价得分", "score", _score, False, "86.5"),
@@ -140,6 +151,7 @@ APPLICATIONS = Sheet(
         Column("有统一管理机构", "management_body", cells.yes_no, False, "是"),
         Column("产品", "product", cells.text, False, "水泥熟料"),
         Column("单位产品能耗", "unit_energy", _energy, False, "98"),
+        Column("评价标准", "evaluation_standard", cells.text, False, "GB/T 36132-2018"),
     ),
     check=_check_application,
 )
@@ -156,6 +168,7 @@ LIST_ENTRIES = Sheet(
         Column("列入年份", "year", _year, True, "2022"),
         Column("状态", "status", _choice(ListStatus, "状态"), True, "有效"),
         Column("撤销日期", "revoked_on", cells.date, False, ""),
+        Column("所在园区统一社会信用代码", "park_uscc", _optional_uscc, False, ""),
     ),
     check=_check_list_entry,
 )
@@ -177,11 +190,13 @@ NEGATIVE_RECORDS = Sheet(
 
 EVALUATORS = Sheet(
     name="第三方机构",
-    description="第三方评价机构（按法人统一社会信用代码识别）",
+    description="第三方评价机构；分公司、分支机构填写所属法人的统一社会信用代码（V1–V3按同一法人合并计算）",
     columns=(
         Column("统一社会信用代码", "uscc", cells.uscc, True),
         Column("名称", "name", cells.text, True),
+        Column("所属法人统一社会信用代码", "legal_entity_uscc", _optional_uscc, False, ""),
     ),
+    check=_check_evaluator,
 )
 
 DIAGNOSES = Sheet(

@@ -86,10 +86,21 @@ class Organisation(NormalisedNameMixin):
 
 
 class Evaluator(NormalisedNameMixin):
-    """第三方评价机构, identified by its legal entity's uscc (the V3 cap counts per legal entity)."""
+    """第三方评价机构: a legal entity, or a branch (分公司, 分支机构) naming its legal entity.
+
+    V1–V3 judge the legal entity together with all its branches (二（四）"同一法人的评价机构"):
+    see ``greenlist.campaign.evaluator_cap``.
+    """
 
     uscc = UsccField(unique=True)
+    # Empty for a legal entity itself. A uscc, not a foreign key: a branch may be imported before
+    # (or without) its legal entity's own row.
+    legal_entity_uscc = models.CharField("所属法人统一社会信用代码", max_length=18, blank=True, db_index=True)
     declaration_signed_at = models.DateTimeField("无结果承诺声明签署时间", null=True, blank=True)
+
+    @property
+    def entity_uscc(self) -> str:
+        return self.legal_entity_uscc or self.uscc
 
     class Meta:
         ordering = ["name"]
@@ -148,6 +159,9 @@ class ProvincialListEntry(NormalisedNameMixin):
     year = models.PositiveSmallIntegerField("列入年份")
     status = models.CharField("状态", max_length=20, choices=ListStatus.choices(), default=ListStatus.ACTIVE)
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    # P2 "优先推荐绿色工厂数量多的工业园区": the park a green factory is located in, named by the uscc of
+    # the park's management body (the park applicant's uscc). Empty: not recorded.
+    park_uscc = models.CharField("所在园区统一社会信用代码", max_length=18, blank=True, db_index=True)
 
     class Meta:
         ordering = ["unit__order", "category", "-year", "name"]

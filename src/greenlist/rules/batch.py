@@ -69,6 +69,9 @@ class Batch:
     source: dict[str, str] = field(default_factory=dict)
     parameter_notes: dict[str, RuleText] = field(default_factory=dict)
     supply_chain_leading_suppliers: int = DEFAULT_SUPPLY_CHAIN_LEADING_SUPPLIERS
+    # GB/T 2260 two-digit code of the province ("13" for Hebei): V1 matches a diagnosed client by
+    # its uscc's area code where the province name does not match.
+    province_region: str = ""
 
     def clause(self, rule: str) -> str:
         return self.rules[rule].clause
@@ -172,6 +175,7 @@ def parse_batch(data: dict[str, Any]) -> Batch:
                 if "supply_chain_leading_suppliers" in params
                 else DEFAULT_SUPPLY_CHAIN_LEADING_SUPPLIERS
             ),
+            province_region=str(data.get("province_region", "")),
         )
     except BatchFileError:
         raise

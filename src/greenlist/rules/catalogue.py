@@ -37,25 +37,27 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         "E1",
         "未正常经营生产",
-        (_E,),
+        (_E, _W),
         "application",
         exclusions.e1_not_operating_normally,
         (*_WINDOW, "halt_months"),
     ),
-    RuleSpec("E2", "发生事故或违法违规", (_E,), "application", exclusions.e2_accident_or_violation, _WINDOW),
     RuleSpec(
-        "E3", "被动态调整出绿色制造名单", (_E,), "application", exclusions.e3_removed_from_list, _WINDOW
+        "E2", "发生事故或违法违规", (_E, _W), "application", exclusions.e2_accident_or_violation, _WINDOW
     ),
-    RuleSpec("E4", "督查发现严重问题", (_E,), "application", exclusions.e4_inspection_problem, _WINDOW),
+    RuleSpec(
+        "E3", "被动态调整出绿色制造名单", (_E, _W), "application", exclusions.e3_removed_from_list, _WINDOW
+    ),
+    RuleSpec("E4", "督查发现严重问题", (_E, _W), "application", exclusions.e4_inspection_problem, _WINDOW),
     RuleSpec(
         "E5",
         "节能监察整改未完成",
-        (_E,),
+        (_E, _W),
         "application",
         exclusions.e5_rectification_incomplete,
         ("reference_date",),
     ),
-    RuleSpec("E6", "失信被执行人", (_E,), "application", exclusions.e6_dishonest_debtor, _WINDOW),
+    RuleSpec("E6", "失信被执行人", (_E, _W), "application", exclusions.e6_dishonest_debtor, _WINDOW),
     RuleSpec(
         "F1", "须为本辖区有效省级绿色工厂", (_E,), "application", factory.f1_provincial_green_factory, ()
     ),
@@ -115,7 +117,7 @@ RULES: tuple[RuleSpec, ...] = (
         report.r1_report_provided,
         ("report_required_categories",),
     ),
-    RuleSpec("R2", "典型经验报告编制要求", (_B,), "report", report.r2_report_limits, ("report_limits",)),
+    RuleSpec("R2", "典型经验报告编制要求", (_B, _W), "report", report.r2_report_limits, ("report_limits",)),
 )
 
 CATALOGUE: dict[str, RuleSpec] = {spec.id: spec for spec in RULES}

@@ -2,7 +2,9 @@
 
 The look-back window is ``[batch.window_start, batch.reference_date]``, both days inclusive
 (2021-07-19 to 2024-07-19 for the 2024 batch). A record *overlaps* the window when it started on or
-before the reference date and had not ended before the window started. ``records`` are the
+before the reference date and had not ended before the window started; every record type with a
+duration is tested so (E3 alone reads the removal as a dated act, see docs/rules.md). A record
+starting after the reference date excludes nothing and is reported as a warning. ``records`` are the
 applicant's records only: the caller has matched them by uscc, or by normalised name, in which case
 ``matched_by_name`` is set and the message says "按名称匹配".
 """
@@ -29,6 +31,29 @@ E2_TYPES = frozenset(
         RecordType.VIOLATION,
     }
 )
+
+
+# Events (an accident, a violation, an inspection's finding) happen on a day: an empty end date
+# means that day alone, not "still in force". A filled end date gives the period the violation
+# went on, and the record counts when that period overlaps the window (docs/rules.md, E2, E4).
+EVENT_TYPES = E2_TYPES | {RecordType.INSPECTION_PROBLEM}
+
+RULE_OF_TYPE = {
+    **dict.fromkeys((RecordType.DEREGISTERED, RecordType.HALTED, RecordType.ABNORMAL_OPERATION), "E1"),
+    **dict.fromkeys(E2_TYPES, "E2"),
+    RecordType.LIST_REMOVAL: "E3",
+    RecordType.INSPECTION_PROBLEM: "E4",
+    RecordType.ENERGY_RECTIFICATION: "E5",
+    RecordType.DISHONEST_DEBTOR: "E6",
+}
+
+
+def period_end(record: NegativeRecord) -> dt.date | None:
+    """The last day of the record's period: ``None`` for a state still in force; an event without
+    an end date lasted its one day."""
+    if record.type in EVENT_TYPES:
+        return record.end or record.start
+    return record.end
 
 
 def in_window(batch: Batch, day: dt.date) -> bool:
@@ -117,11 +142,12 @@ def e1_not_operating_normally(batch: Batch, records: Iterable[NegativeRecord]) -
 
 def e2_accident_or_violation(batch: Batch, records: Iterable[NegativeRecord]) -> list[Finding]:
     """E2: a safety (incl. cyber and data security), quality or pollution accident, tax evasion or
-    another violation that happened in the window."""
+    another violation whose period overlaps the window: one that began before the window and went
+    on into it counts (:func:`period_end`)."""
     return [
         _exclude(batch, "E2", record, f"{_window_text(batch)}发生{record.type.label}")
         for record in records
-        if record.type in E2_TYPES and in_window(batch, record.start)
+        if record.type in E2_TYPES and overlaps_window(batch, record.start, period_end(record))
     ]
 
 
@@ -159,11 +185,13 @@ def e3_removed_from_list(
 
 
 def e4_inspection_problem(batch: Batch, records: Iterable[NegativeRecord]) -> list[Finding]:
-    """E4: serious problems found in a State Council or ministry inspection in the window."""
+    """E4: serious problems found in a State Council or ministry inspection, the finding's period
+    (to its end date, when given) overlapping the window."""
     return [
         _exclude(batch, "E4", record, f"{_window_text(batch)}在国务院及有关部委督查中被发现存在严重问题")
         for record in records
-        if record.type is RecordType.INSPECTION_PROBLEM and in_window(batch, record.start)
+        if record.type is RecordType.INSPECTION_PROBLEM
+        and overlaps_window(batch, record.start, period_end(record))
     ]
 
 
@@ -191,10 +219,30 @@ def e6_dishonest_debtor(batch: Batch, records: Iterable[NegativeRecord]) -> list
     ]
 
 
+def after_reference_date(batch: Batch, records: Iterable[NegativeRecord]) -> list[Finding]:
+    """A record that starts after the reference date lies outside every window: it excludes
+    nothing, but it is shown (a warning under its rule, with its date) rather than dropped, so
+    whoever screens sees it and can judge whether the reference date is the right one."""
+    return [
+        cite(
+            batch,
+            RULE_OF_TYPE[record.type],
+            Effect.WARN,
+            f"{describe(record)}的开始日期{record.start.isoformat()}晚于基准日{batch.reference_date.isoformat()}，"
+            "不在近三年期限内，未作为排除依据；请核实日期，如属实请关注",
+            after_reference_date=True,
+            **record_evidence(record),
+        )
+        for record in records
+        if record.start > batch.reference_date
+    ]
+
+
 def exclusion_findings(
     batch: Batch, records: Sequence[NegativeRecord], entries: Sequence[ListEntry] = ()
 ) -> list[Finding]:
-    """E1–E6 together, in catalogue order; every rule runs."""
+    """E1–E6 together, in catalogue order; every rule runs; then the records dated after the
+    reference date, as warnings."""
     return [
         *e1_not_operating_normally(batch, records),
         *e2_accident_or_violation(batch, records),
@@ -202,4 +250,5 @@ def exclusion_findings(
         *e4_inspection_problem(batch, records),
         *e5_rectification_incomplete(batch, records),
         *e6_dishonest_debtor(batch, records),
+        *after_reference_date(batch, records),
     ]

@@ -13,6 +13,7 @@ from typing import Literal
 from greenlist.rules.batch import Batch
 from greenlist.rules.facts import Application, EnergyLevel, ListEntry
 from greenlist.rules.findings import Finding, cite
+from greenlist.rules.industries import application_codes, covers, load_industries
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Category, Effect, ListLevel, ListStatus
 
@@ -87,20 +88,27 @@ def f1_provincial_green_factory(
     ]
 
 
-def industry_standard(batch: Batch, industry: str) -> str | None:
-    """The published industry green-factory standard for ``industry``, if the batch lists one.
-
-    An industry matches a batch key it contains ("通用机械制造" contains "机械"); the longest key wins.
-    """
-    matches = [key for key in batch.industry_factory_standards if key and key in industry]
-    if not matches:
+def industry_standard(batch: Batch, industry: str, code: str = "") -> str | None:
+    """The published industry green-factory standard for an industry (a name, or its GB/T 4754
+    ``code``), if the batch lists one. The batch's keys are industry names resolved through the
+    classification (``rules.industries``), never matched as substrings; the most specific wins."""
+    table = load_industries()
+    codes = application_codes(code, industry, table)
+    if not codes:
         return None
-    return batch.industry_factory_standards[max(matches, key=len)]
+    matching = [
+        (max(len(c) for c in listed), key)
+        for key in batch.industry_factory_standards
+        if (listed := table.resolve(key)) and covers(listed, codes)
+    ]
+    if not matching:
+        return None
+    return batch.industry_factory_standards[max(matching)[1]]
 
 
-def expected_standard(batch: Batch, industry: str) -> str:
+def expected_standard(batch: Batch, industry: str, code: str = "") -> str:
     """The standard a factory of ``industry`` must be evaluated by (F2)."""
-    return industry_standard(batch, industry) or batch.default_factory_standard
+    return industry_standard(batch, industry, code) or batch.default_factory_standard
 
 
 def same_standard(used: str, expected: str) -> bool:
@@ -114,7 +122,7 @@ def f2_evaluation_standard(batch: Batch, application: Application) -> list[Findi
     """F2: warn when the industry has a published standard and the applicant named another one."""
     if application.category is not Category.FACTORY:
         return []
-    published = industry_standard(batch, application.industry)
+    published = industry_standard(batch, application.industry, application.industry_code)
     used = application.standard_used.strip()
     if published is None or not used or same_standard(used, published):
         return []
@@ -123,7 +131,8 @@ def f2_evaluation_standard(batch: Batch, application: Application) -> list[Findi
             batch,
             "F2",
             Effect.WARN,
-            f"行业“{application.industry}”已发布绿色工厂评价行业标准《{published}》，须按行业标准评价，"
+            f"行业“{application.industry or application.industry_code}”已发布绿色工厂评价行业标准《{published}》，"
+            "须按行业标准评价，"
             f"申报材料采用的是《{used}》",
             expected_standard=published,
             standard_used=used,
@@ -152,6 +161,20 @@ def product_key(product: str) -> str:
     return "".join(product.split())
 
 
+def key_industry(application: Application, level: EnergyLevel) -> bool:
+    """F3 "重点行业、领域": by the applicant's GB/T 4754 code against the data file's key industries
+    where its industry is known and the product has the value that reading needs; otherwise by the
+    product's own table (723号 products are the key-industry areas)."""
+    table = load_industries()
+    codes = application_codes(application.industry_code, application.industry, table)
+    if not codes:
+        return level.key_industry
+    key = any(covers(entry.codes, codes) for entry in table.key_industries)
+    if (level.benchmark if key else level.grade1) is None:
+        return level.key_industry
+    return key
+
+
 def f3_energy_priority(
     batch: Batch, application: Application, energy_levels: Mapping[str, EnergyLevel]
 ) -> list[Finding]:
@@ -163,7 +186,7 @@ def f3_energy_priority(
     if level is None:
         return []
     value = application.unit_energy
-    if level.key_industry:
+    if key_industry(application, level):
         reached, reference, what = (
             _at_or_better(value, level.benchmark, level.lower_is_better),
             level.benchmark,

@@ -50,7 +50,17 @@ class ParkFacts:
     management_body: bool | None = None
     low_carbon_pilot: bool = False  # 国家低碳工业园区试点
     high_tech_zone: bool = False  # 高新技术开发区
-    green_factories_inside: int | None = None
+    green_factories_inside: int | None = None  # as the applicant declared it
+    # Active green factories the register places in the park (list entries naming it); None when
+    # the register records no park for any entry, and the declared count is all there is.
+    green_factories_registered: int | None = None
+
+    @property
+    def green_factories(self) -> tuple[int | None, str]:
+        """The count P2 ranks by and where it comes from: the register first."""
+        if self.green_factories_registered is not None:
+            return self.green_factories_registered, "register"
+        return self.green_factories_inside, "declared"
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,7 @@ class Application:
     unit: str  # recommending unit's name
     method: Method
     industry: str = ""
+    industry_code: str = ""  # GB/T 4754-2017 code, when known (F2, F3, S2)
     evaluator_uscc: str = ""
     score: Decimal | None = None
     submitted_at: dt.datetime | None = None
@@ -118,6 +129,13 @@ class Evaluator:
     diagnoses: tuple[Diagnosis, ...] = ()
     blacklist: tuple[BlacklistEntry, ...] = ()
     declaration_signed: bool = False  # the evaluator's own V4 declaration, if recorded
+    # 所属法人统一社会信用代码: set on a branch (分公司, 分支机构); empty on a legal entity itself.
+    legal_entity_uscc: str = ""
+
+    @property
+    def entity_uscc(self) -> str:
+        """The legal entity V1–V3 judge this evaluator as (二（四）"同一法人的评价机构")."""
+        return self.legal_entity_uscc or self.uscc
 
 
 @dataclass(frozen=True)

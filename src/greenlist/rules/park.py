@@ -67,8 +67,8 @@ def p2_park_priority(batch: Batch, application: Application, entries: Sequence[L
         reasons.append(("high_tech_zone", "高新技术开发区"))
     if on_provincial_list(entries, Category.PARK):
         reasons.append(("provincial_list", "已列入省级绿色工业园区名单"))
-    inside = park.green_factories_inside
-    suffix = f"（园区内绿色工厂{inside}家）" if inside is not None else ""
+    inside, basis = park.green_factories
+    suffix = f"（{green_factories_text(application)}）" if inside is not None else ""
     return [
         cite(
             batch,
@@ -77,21 +77,30 @@ def p2_park_priority(batch: Batch, application: Application, entries: Sequence[L
             f"优先推荐：{text}{suffix}",
             flag=flag,
             green_factories_inside=inside,
+            green_factories_basis=basis,
         )
         for flag, text in reasons
     ]
+
+
+def green_factories_text(application: Application) -> str:
+    inside, basis = application.park.green_factories
+    if inside is None:
+        return "园区内绿色工厂数量未知"
+    where = "据绿色制造名单登记" if basis == "register" else "申报单位自报"
+    return f"园区内绿色工厂{inside}家（{where}）"
 
 
 def park_rank_key(application: Application, *, listed: bool = False) -> tuple[int, int, int, str]:
     """Sort parks with ``sorted(key=...)``, best first (P2).
 
     Parks on the provincial list (``listed``, see :func:`on_provincial_list`) come first, then more
-    green factories inside, then more priority flags (pilot, high-tech zone), then uscc.
+    green factories inside (the register's count where it records parks, else the declared one), then more priority flags (pilot, high-tech zone), then uscc.
     """
     park = application.park
     return (
         0 if listed else 1,
-        -(park.green_factories_inside or 0),
+        -(park.green_factories[0] or 0),
         -(int(park.low_carbon_pilot) + int(park.high_tech_zone)),
         application.uscc,
     )

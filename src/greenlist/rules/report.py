@@ -41,6 +41,9 @@ class ExperienceReport:
     practices: str  # 二、创建做法
     highlights: Sequence[tuple[str, str, int]]  # 三、工作亮点: Highlight or plain (title, body, pictures)
     next_steps: str  # 四、下一步发展措施
+    # False for an uploaded .doc/.wps that could not be converted (no LibreOffice): its text is
+    # unknown, so R2 says it cannot check rather than reporting every section as missing.
+    checkable: bool = True
 
 
 def count_chars(text: str) -> int:
@@ -133,6 +136,17 @@ def highlight_name(position: int) -> str:
 
 def r2_report_limits(batch: Batch, report: ExperienceReport, category: Category) -> list[Finding]:
     """R2: one block finding per breach of the outline's limits (the batch's ``report_limits``)."""
+    if not report.checkable:
+        return [
+            cite(
+                batch,
+                "R2",
+                Effect.WARN,
+                "上传的典型经验报告为 Word 97-2003 或 WPS 格式，本系统无法转换（未安装 LibreOffice），"
+                "篇幅和结构要求未能核查：请上传 .docx 版本，或由推荐单位人工核对",
+                checked=False,
+            )
+        ]
     limits = batch.report_limits
     intro = "园区简介" if category is Category.PARK else "企业简介"
     findings = [

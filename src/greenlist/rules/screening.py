@@ -20,6 +20,7 @@ from greenlist.rules.batch import Batch
 from greenlist.rules.evaluators import (
     evaluator_findings,
     evaluator_reasons,
+    legal_entities,
     v3_allocate_cap,
     v4_no_result_promise,
 )
@@ -97,9 +98,9 @@ class UnitResult:
 @dataclass(frozen=True)
 class EvaluatorResult:
     evaluator: Evaluator
-    projects: int  # third-party projects of the whole batch naming this evaluator
+    projects: int  # third-party projects naming the evaluator's legal entity or a branch, drafts included
     cap: int
-    reasons: tuple[Finding, ...]  # V1, V2 on the evaluator itself
+    reasons: tuple[Finding, ...]  # V1, V2 on the evaluator's legal entity
 
     @property
     def accepted(self) -> bool:
@@ -161,7 +162,9 @@ def screen(
     for entry in list_entries:
         entries_by_uscc[entry.uscc].append(entry)
     evaluator_index = {e.uscc: e for e in evaluators}
-    reasons = {e.uscc: evaluator_reasons(batch, e) for e in evaluators}
+    # V1 and V2 judge the legal entity with all its branches; each member carries its entity's reasons.
+    entity_reasons = {code: evaluator_reasons(batch, e) for code, e in legal_entities(evaluators).items()}
+    reasons = {e.uscc: entity_reasons[e.entity_uscc] for e in evaluators}
     levels = {product_key(name): level for name, level in energy_levels.items()}
     allocation = v3_allocate_cap(batch, applications, evaluator_index)
     reports = reports or {}
@@ -204,7 +207,7 @@ def screen(
     evaluator_results = tuple(
         EvaluatorResult(
             evaluator=e,
-            projects=allocation.projects.get(e.uscc, 0),
+            projects=allocation.projects.get(e.entity_uscc, 0),
             cap=batch.evaluator_cap,
             reasons=tuple(reasons[e.uscc]),
         )

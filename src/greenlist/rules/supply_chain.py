@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from greenlist.rules.batch import Batch
 from greenlist.rules.facts import Application, ListEntry
 from greenlist.rules.findings import Finding, cite
+from greenlist.rules.industries import application_codes, covers, load_industries
 from greenlist.rules.park import on_provincial_list
 from greenlist.rules.vocabulary import Category, Effect, ListStatus
 
@@ -33,21 +34,30 @@ def s2_supply_chain_priority(
 ) -> list[Finding]:
     """S2: one priority finding per reason: a priority industry, an automotive producer-responsibility
     pilot, the provincial supply-chain list, a leading firm with at least
-    ``batch.supply_chain_leading_suppliers`` green-factory suppliers (the notice names no number;
-    the batch default is 10)."""
+    ``batch.supply_chain_leading_suppliers`` green-factory suppliers (the notice says only "数量众多":
+    the number is the province's choice in the batch file, and the finding says so)."""
     if application.category is not Category.SUPPLY_CHAIN:
         return []
     findings = []
-    industries = [name for name in batch.supply_chain_priority_industries if name in application.industry]
+    # The notice's industry names, resolved to GB/T 4754 codes (rules.industries), not substrings.
+    table = load_industries()
+    codes = application_codes(application.industry_code, application.industry, table)
+    industries = [
+        name
+        for name in batch.supply_chain_priority_industries
+        if codes and covers(table.resolve(name), codes)
+    ]
     if industries:
         findings.append(
             cite(
                 batch,
                 "S2",
                 Effect.PRIORITY,
-                f"优先推荐行业：所属行业“{application.industry}”属于{'、'.join(industries)}制造",
+                f"优先推荐行业：所属行业“{application.industry or table.label(codes)}”"
+                f"（{table.label(codes)}）属于{'、'.join(industries)}制造",
                 flag="industry",
                 industries=industries,
+                industry_codes=list(codes),
             )
         )
     if application.supply_chain.producer_responsibility_pilot:
@@ -72,8 +82,10 @@ def s2_supply_chain_priority(
                 batch,
                 "S2",
                 Effect.PRIORITY,
-                f"龙头企业：供应商中有绿色工厂{suppliers}家（不少于{threshold}家）",
+                f"龙头企业：供应商中有绿色工厂{suppliers}家（不少于{threshold}家；通知只说“数量众多”，"
+                f"{threshold}家是省厅在批次文件中的取值）",
                 flag="leading_firm",
+                threshold_chosen_by="province",
                 green_factory_suppliers=suppliers,
                 threshold=threshold,
             )

@@ -1,6 +1,7 @@
 """Ranking a unit's applicants of one category, every position explained, and the quota cut (Q1).
 
-Order (best first): eligible before excluded; then more priority findings (F3, P2, S2); then the
+Order (best first): eligible before excluded; then the category's own key where it has one
+(parks: P2, listed first, then more green factories inside); then more priority findings (F3, P2, S2); then the
 higher score (no score last); then the earlier submission (none last); then the name (pinyin
 order); then the key,
 so that the order never depends on the input's order. Each position says why it is above the next
@@ -30,6 +31,10 @@ class RankEntry:
     priority: tuple[str, ...] = ()  # rule id of each priority finding, e.g. ("F3",) or ("P2", "P2")
     score: Decimal | None = None
     submitted_at: dt.datetime | None = None  # all aware or all naive within one ranking
+    # A category's own rank key, compared right after eligibility (parks: P2's key, listed first,
+    # then more green factories inside), lower first; with the Chinese that explains it.
+    category_key: tuple[int, ...] = ()
+    category_text: str = ""
 
     @property
     def priority_count(self) -> int:
@@ -53,6 +58,7 @@ class RankedEntry:
 def _sort_key(entry: RankEntry) -> tuple[object, ...]:
     return (
         not entry.eligible,
+        entry.category_key,
         -entry.priority_count,
         entry.score is None,
         -(entry.score or Decimal(0)),
@@ -93,6 +99,11 @@ def _why(upper: RankEntry, lower: RankEntry, lower_position: int) -> tuple[str, 
     if upper.eligible != lower.eligible:
         return "eligibility", f"{head}可推荐，第{lower_position}名不得推荐"
     said = "均可推荐" if upper.eligible else "均不得推荐"
+    if upper.category_key != lower.category_key:
+        return (
+            "category",
+            f"{head}{said}，{upper.category_text}，优于第{lower_position}名（{lower.category_text}）",
+        )
     if upper.priority_count != lower.priority_count:
         return "priority", f"{head}{said}，优先情形{_priority(upper)}多于{_priority(lower)}"
     same_priority = f"优先情形均为{upper.priority_count}项"

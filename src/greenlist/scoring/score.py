@@ -1,6 +1,6 @@
 """Scoring an application against an indicator system, with a breakdown the reviewer can read.
 
-GB/T 36132-2025 §5 (shared/reference/green-factory-evaluation.md §2.6): an indicator at or better
+GB/T 36132-2025 §5 (docs/sources.md §1): an indicator at or better
 than its 引领值 earns full marks, one that does not reach its 基准值 earns zero, one in between earns a
 linear share. With L = 引领值, B = 基准值, W = points and x = the actual value:
 

@@ -77,6 +77,9 @@ def application_facts(
     rows = selected.order_by("unit__order", "category", "submitted_at", "id").values_list(
         *APPLICATION_COLUMNS
     )
+    registered = park_green_factories(
+        selected.filter(category=Category.PARK).values_list("organisation__uscc", flat=True)
+    )
     return [
         facts.Application(
             uscc=uscc,
@@ -85,6 +88,7 @@ def application_facts(
             unit=unit,
             method=Method(method),
             industry=industry,
+            industry_code=industry_code,
             evaluator_uscc=evaluator_uscc or "",
             score=score,
             submitted_at=submitted_at,
@@ -101,6 +105,9 @@ def application_facts(
                 low_carbon_pilot=low_carbon_pilot,
                 high_tech_zone=high_tech_zone,
                 green_factories_inside=green_factories_inside,
+                green_factories_registered=(
+                    None if registered is None or category != Category.PARK else registered.get(uscc, 0)
+                ),
             ),
             supply_chain=facts.SupplyChainFacts(
                 green_factory_suppliers=green_factory_suppliers,
@@ -118,6 +125,7 @@ def application_facts(
             unit,
             method,
             industry,
+            industry_code,
             evaluator_uscc,
             score,
             submitted_at,
@@ -139,6 +147,25 @@ def application_facts(
     ]
 
 
+def park_green_factories(parks: Iterable[str]) -> dict[str, int] | None:
+    """P2: active green factories (any level) the register places in each park, by the park's
+    uscc; ``None`` when no list entry records a park at all (the register cannot say, and the
+    applicants' declared counts stand)."""
+    codes = list(set(parks))
+    if not codes or not ProvincialListEntry.objects.exclude(park_uscc="").exists():
+        return None
+    counts: dict[str, int] = {}
+    for part in chunks(codes):
+        counts.update(
+            ProvincialListEntry.objects.filter(
+                park_uscc__in=part, category=Category.FACTORY, status=ListStatus.ACTIVE
+            )
+            .values_list("park_uscc")
+            .annotate(n=Count("uscc", distinct=True))
+        )
+    return counts
+
+
 # The order application_facts unpacks them in.
 APPLICATION_COLUMNS = (
     "id",
@@ -148,6 +175,7 @@ APPLICATION_COLUMNS = (
     "unit__name",
     "method",
     "industry",
+    "industry_code",
     "evaluator__uscc",
     "score",
     "submitted_at",
@@ -276,7 +304,12 @@ def list_entries(usccs: Iterable[str]) -> list[facts.ListEntry]:
 
 
 def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluator]:
-    """Every evaluator with its diagnoses and blacklist entries, or only those of ``usccs``."""
+    """Every evaluator with its diagnoses and blacklist entries, or only those of ``usccs`` and
+    every evaluator of the same legal entities (V1–V3 judge the legal entity with its branches)."""
+    if usccs is not None:
+        from greenlist.campaign.evaluator_cap import members_of
+
+        usccs = members_of(set(usccs))
     evaluators = Evaluator.objects.order_by("name")
     diagnosed = Diagnosis.objects.select_related("evaluator")
     blacklisted = BlacklistEntry.objects.all()
@@ -304,6 +337,7 @@ def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluato
             diagnoses=tuple(diagnoses[e.pk]),
             blacklist=tuple(blacklist[e.uscc]),
             declaration_signed=e.declaration_signed_at is not None,
+            legal_entity_uscc=e.legal_entity_uscc,
         )
         for e in evaluators
     ]

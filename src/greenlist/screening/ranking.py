@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from greenlist.campaign.models import Application, Batch
 from greenlist.registry.models import RecommendingUnit
+from greenlist.rules.park import green_factories_text, park_rank_key
+from greenlist.rules.screening import ApplicationResult
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.scoring.ranking import RankedEntry, RankEntry, rank, within_quota
 from greenlist.screening import verdicts
@@ -19,6 +22,20 @@ class Ranking:
     recommended: list[str]  # keys the quota lets through, in rank order
     held_back: list[str]  # eligible keys beyond the quota
     screening: verdicts.StoredScreening  # the stored verdicts the ranking rests on
+
+
+def _category_key(item: ApplicationResult) -> dict[str, Any]:
+    """P2's rank key for parks (rules.park.park_rank_key): listed parks first, then more green
+    factories inside, counted from the register where it records parks."""
+    app = item.application
+    if app.category != Category.PARK:
+        return {}
+    listed = any(f.rule == "P2" and f.evidence.get("flag") == "provincial_list" for f in item.findings)
+    text = green_factories_text(app)
+    return {
+        "category_key": park_rank_key(app, listed=listed)[:2],
+        "category_text": f"已列入省级绿色工业园区名单，{text}" if listed else text,
+    }
 
 
 def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
@@ -36,6 +53,7 @@ def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
                 priority=tuple(f.rule for f in item.of(Effect.PRIORITY)),
                 score=item.application.score,
                 submitted_at=item.application.submitted_at,
+                **_category_key(item),
             )
         )
     ranked = rank(entries)

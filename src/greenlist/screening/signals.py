@@ -47,7 +47,8 @@ def _of_unit(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def _firm(sender: Any, instance: Any, **kwargs: Any) -> None:
     if instance.uscc:
-        changed(usccs=[instance.uscc])
+        # A green factory located in a park also changes the park's count (P2).
+        changed(usccs=[instance.uscc, *([instance.park_uscc] if getattr(instance, "park_uscc", "") else [])])
     else:
         changed(names=[instance.name_normalised])
 

@@ -22,15 +22,16 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from greenlist.campaign.evaluator_cap import counted_projects, members_of
 from greenlist.campaign.models import Application, Batch
 from greenlist.registry.models import Evaluator
 from greenlist.registry.reference import current_energy_levels
 from greenlist.rules import facts as rule_facts
 from greenlist.rules.catalogue import RULES
-from greenlist.rules.evaluators import evaluator_reasons
-from greenlist.rules.findings import Finding, cite
+from greenlist.rules.evaluators import evaluator_reasons, legal_entities, v3_next_project
+from greenlist.rules.findings import Finding
 from greenlist.rules.screening import ApplicationResult, EvaluatorResult, ScreeningResult, screen
-from greenlist.rules.vocabulary import Effect, Method
+from greenlist.rules.vocabulary import Effect
 from greenlist.scoping import unscoped
 from greenlist.screening import facts
 from greenlist.screening.models import BatchState, Demand, EvaluatorVerdict, Ruling, ScreeningRun, Verdict
@@ -72,12 +73,21 @@ def affected(batch: Batch, demands: Iterable[Demand]) -> set[int] | None:
 
 
 def _with_evaluator_siblings(batch: Batch, ids: set[int]) -> set[int]:
-    """V3 shares each evaluator's cap among all its projects: they are screened together."""
+    """V3 shares each legal entity's cap among all its projects, its branches' included: they are
+    screened together."""
     if not ids:
         return ids
-    evaluators = Application.unscoped.filter(pk__in=ids, evaluator__isnull=False).values("evaluator_id")
+    codes = set(
+        Application.unscoped.filter(pk__in=ids, evaluator__isnull=False).values_list(
+            "evaluator__uscc", flat=True
+        )
+    )
+    if not codes:
+        return ids
     return ids | set(
-        Application.unscoped.filter(batch=batch, evaluator_id__in=evaluators).values_list("pk", flat=True)
+        Application.unscoped.filter(batch=batch, evaluator__uscc__in=members_of(codes)).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -125,29 +135,20 @@ def _apply_rulings(result: ScreeningResult) -> ScreeningResult:
 
 
 def evaluator_standing(batch: Batch, evaluator: Evaluator, *, exclude: int | None = None) -> list[Finding]:
-    """Whether ``evaluator`` can take one more project now: V1 and V2 on the evaluator itself,
-    and V3 when its submitted projects (other than ``exclude``) already fill the cap. Live: an
-    applicant's choice is checked against the registry as it is."""
+    """Whether ``evaluator`` can take one more project now: V1 and V2 on its legal entity (with all
+    branches), and V3 when the entity's counted projects (other than ``exclude``) already fill the
+    cap: the same set the guard and screening count. Live: an applicant's choice is checked
+    against the registry as it is."""
     params = batch.parameters
     with unscoped():
         found = facts.evaluator_facts([evaluator.uscc])
-        projects = Application.unscoped.filter(
-            batch=batch, evaluator=evaluator, method=Method.THIRD_PARTY, submitted_at__isnull=False
-        )
+        projects = counted_projects(batch, evaluator)
         if exclude is not None:
             projects = projects.exclude(pk=exclude)
         taken = projects.count()
-    reasons = evaluator_reasons(params, found[0]) if found else []
-    if taken >= params.evaluator_cap:
-        reasons.append(
-            cite(
-                params,
-                "V3",
-                Effect.EXCLUDE,
-                f"{evaluator.name}本批次已有{taken}项已提交的评价项目，同一法人总计不得超过{params.evaluator_cap}项，已满额",
-            )
-        )
-    return reasons
+    entity = legal_entities(found).get(evaluator.entity_uscc)
+    reasons = evaluator_reasons(params, entity) if entity else []
+    return [*reasons, *v3_next_project(params, f"{evaluator.name}（{evaluator.uscc}）", taken)]
 
 
 # --- storing -----------------------------------------------------------------------------------

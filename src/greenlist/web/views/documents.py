@@ -15,6 +15,7 @@ from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.attachments import (
     HIGHLIGHTS,
+    UNCHECKED,
     attach,
     import_report,
     picture_counts,
@@ -114,8 +115,17 @@ def experience_report(request: HttpRequest, pk: int) -> HttpResponse:
             if "upload" in request.FILES:
                 upload = request.FILES.get("upload")
                 assert upload is not None
-                import_report(application, name=upload.name or "report.docx", data=upload, actor=user)
-                messages.success(request, "已读取上传的典型经验报告，请核对以下各项。")
+                imported = import_report(
+                    application, name=upload.name or "report.docx", data=upload, actor=user
+                )
+                if imported.source == UNCHECKED:
+                    messages.warning(
+                        request,
+                        "已保存上传的典型经验报告。本系统无法转换 .doc/.wps 文件（未安装 LibreOffice），"
+                        "篇幅要求未能核查；请上传 .docx 版本，或由推荐单位人工核对。",
+                    )
+                else:
+                    messages.success(request, "已读取上传的典型经验报告，请核对以下各项。")
             else:
                 save_report(application, request.POST.dict(), actor=user)
                 for slot in range(1, HIGHLIGHTS + 1):

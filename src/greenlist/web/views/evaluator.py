@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused, declare_no_result_promise
+from greenlist.campaign.evaluator_cap import members
 from greenlist.campaign.models import Application
 from greenlist.registry.models import BlacklistEntry, Diagnosis
 from greenlist.screening import verdicts
@@ -33,8 +34,20 @@ def evaluator_home(request: HttpRequest) -> HttpResponse:
     result = stored.result
     standing = next((e for e in result.evaluators if e.evaluator.uscc == evaluator.uscc), None)
     findings = result.by_key()
-    rows = [(position, app, findings.get(str(app.pk))) for position, app in enumerate(projects, start=1)]
+    # Beyond the cap is the screening's V3 finding: the legal entity's branches share the count,
+    # so a position among this evaluator's own projects does not say it.
+    rows = [
+        (
+            position,
+            app,
+            findings.get(str(app.pk)),
+            any(f.rule == "V3" for f in getattr(findings.get(str(app.pk)), "findings", ())),
+        )
+        for position, app in enumerate(projects, start=1)
+    ]
     cap = batch.parameters.evaluator_cap
+    count = standing.projects if standing is not None else len(rows)
+    family = members(evaluator).exclude(pk=evaluator.pk).order_by("name")
     return render(
         request,
         "web/evaluator.html",
@@ -45,8 +58,9 @@ def evaluator_home(request: HttpRequest) -> HttpResponse:
             "standing": standing,
             "rows": rows,
             "cap": cap,
-            "count": len(rows),
-            "percent": min(100, round(100 * len(rows) / cap)) if cap else 0,
+            "count": count,
+            "percent": min(100, round(100 * count / cap)) if cap else 0,
+            "family": family,
             "diagnoses": Diagnosis.objects.filter(evaluator=evaluator).order_by("-day"),
             "blacklist": BlacklistEntry.objects.filter(evaluator_uscc=evaluator.uscc),
             "rule_texts": batch.parameters.rules,

@@ -1,0 +1,53 @@
+"""附件1's 是否列入省级绿色名单: 是 only for an active provincial entry of the row's own category."""
+
+from __future__ import annotations
+
+from greenlist.campaign.models import Application, Batch
+from greenlist.decisions.documents import summary_table
+from greenlist.demo.load import load_demo
+from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
+from greenlist.scoping import unscoped
+
+
+def listed_column(batch, unit, name):
+    table = summary_table(batch, unit)
+    rows = [*table.factories, *table.parks, *table.supply_chains]
+    return [row.on_provincial_list for row in rows if row.name == name]
+
+
+def test_a_national_or_other_category_entry_is_not_the_provincial_list_of_the_row(db):
+    load_demo()
+    with unscoped():
+        batch = Batch.current()
+        unit = RecommendingUnit.objects.get(name="石家庄市")
+        application = (
+            Application.objects.filter(unit=unit, state="city_recommended")
+            .exclude(category="factory")
+            .select_related("organisation")
+            .first()
+        )
+        assert application is not None, "the demo recommends a park or supply chain in 石家庄市"
+        org = application.organisation
+        ProvincialListEntry.objects.filter(
+            uscc=org.uscc, category=application.category, level="provincial"
+        ).delete()
+        other = "factory" if application.category != "factory" else "park"
+        for category, level in ((application.category, "national"), (other, "provincial")):
+            ProvincialListEntry.objects.update_or_create(
+                uscc=org.uscc,
+                category=category,
+                level=level,
+                defaults={"name": org.name, "unit": unit, "year": 2022, "status": "active"},
+            )
+    assert listed_column(batch, unit, org.name) == [False]
+    with unscoped():
+        ProvincialListEntry.objects.create(
+            uscc=org.uscc,
+            name=org.name,
+            category=application.category,
+            level="provincial",
+            unit=unit,
+            year=2023,
+            status="active",
+        )
+    assert listed_column(batch, unit, org.name) == [True]
