@@ -18,6 +18,7 @@ from greenlist.decisions.submission import (
 from greenlist.registry.models import ProvincialListEntry
 from greenlist.scoping import unscoped
 from tests.conftest import make_user
+from tests.factories import listed_factory
 
 BEFORE_DEADLINE = dt.datetime(2024, 7, 10, 9, 0, tzinfo=dt.UTC)
 
@@ -29,20 +30,9 @@ def unit_a(personas):
 
 def recommend(personas, batch, n):
     """n clean recommended green factories in 石家庄市, each with its experience report."""
-    from tests.conftest import make_org
-
     with unscoped():
         for index in range(n):
-            org = make_org("石家庄市", f"石家庄推荐{index}有限公司")
-            ProvincialListEntry.objects.create(
-                uscc=org.uscc,
-                name=org.name,
-                category="factory",
-                level="provincial",
-                unit=org.unit,
-                year=2022,
-                status="active",
-            )
+            org = listed_factory("石家庄市", f"石家庄推荐{index}有限公司")
             app = Application.objects.create(
                 batch=batch, organisation=org, unit=org.unit, category="factory", state="city_recommended"
             )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from greenlist.accounts.models import Role, User
+from greenlist.audit.changes import apply_changes
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
 from greenlist.campaign import guards, workflow
@@ -179,12 +180,7 @@ def update_application(
                 raise RuleRefused(
                     f"不能委托{evaluator.name}：{cited(refusal)}。请选择其他机构或改为自评价。", refusal
                 )
-        diff = {}
-        for name, value in changes.items():
-            old = getattr(current, name)
-            if old != value:
-                diff[name] = {"from": old, "to": value}
-                setattr(current, name, value)
+        diff = apply_changes(current, changes)
         if not diff:
             return current
         current.version += 1

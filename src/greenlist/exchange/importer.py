@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from greenlist.audit.changes import apply_changes
 from greenlist.audit.log import record, record_many
 from greenlist.audit.models import Action
 from greenlist.campaign.evaluator_cap import counted_projects, lock_entity
@@ -560,17 +561,6 @@ def _count_evaluator_project(
     return None
 
 
-def _changes(obj: models.Model, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Set ``values`` on ``obj``; return the changed fields with their old and new values."""
-    diff = {}
-    for name, value in values.items():
-        old = getattr(obj, name)
-        if old != value:
-            diff[name] = {"from": old, "to": value}
-            setattr(obj, name, value)
-    return diff
-
-
 def _write_organisations(chunk: list[tuple[int, dict[str, Any]]], context: _Context) -> dict[str, int]:
     """Create new applicants and update known ones (their changes audited, old and new values);
     return uscc → organisation id."""
@@ -588,7 +578,7 @@ def _write_organisations(chunk: list[tuple[int, dict[str, Any]]], context: _Cont
         if organisation is None:
             new.append(Organisation(uscc=uscc, **values))
             continue
-        diff = _changes(organisation, values)
+        diff = apply_changes(organisation, values)
         diff.pop("name_normalised", None)
         if diff:
             changed.append(organisation)
@@ -643,7 +633,7 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
         if r["submitted_at"]:
             values["submitted_at"] = r["submitted_at"]
         values["unit"] = context.unit(r["unit"])  # only the province's import can move a firm
-        diff = _changes(application, values)
+        diff = apply_changes(application, values)
         if diff:
             application.version += 1
             application.updated_at = timezone.now()  # bulk_update does not apply auto_now
