@@ -152,7 +152,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.environ.get("GREENLIST_TEST_SQLITE", str(WORK_DIR / "test-greenlist.sqlite3"))
     }
 # Import progress is committed on a second connection to the same database, outside the
-# import's own transaction, so the page's progress bar moves (greenlist.campaign.progress).
+# import's own transaction, so the page's progress bar moves (greenlist.exchange.progress).
 DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 AUTH_USER_MODEL = "accounts.User"

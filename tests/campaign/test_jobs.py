@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from greenlist.accounts.models import Role
 from greenlist.audit.models import Action, AuditEvent
-from greenlist.campaign import progress
-from greenlist.campaign.jobs import WORKER_DIED, JobError, recover_stale_jobs, retry
 from greenlist.campaign.models import Batch, Job
-from greenlist.campaign.workers import beat, worker_last_seen
+from greenlist.exchange import progress
+from greenlist.exchange.jobs import WORKER_DIED, JobError, recover_stale_jobs, retry
+from greenlist.worker.chores import beat, worker_last_seen
 from tests.conftest import make_user, unit
 
 pytestmark = pytest.mark.django_db

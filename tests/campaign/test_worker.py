@@ -19,11 +19,11 @@ from django_tasks_db.models import DBTaskResult
 
 from greenlist.accounts.models import Role, User
 from greenlist.audit.models import Action, AuditEvent
-from greenlist.campaign import progress
-from greenlist.campaign.jobs import WORKER_DIED, start_import
 from greenlist.campaign.models import Batch, Job, Notification
-from greenlist.campaign.workers import QUEUES, worker_last_seen
+from greenlist.exchange import progress
+from greenlist.exchange.jobs import WORKER_DIED, start_import
 from greenlist.registry.models import NegativeRecord
+from greenlist.worker.chores import QUEUES, worker_last_seen
 from tests.conftest import make_user
 from tests.exchange.workbooks import write_csv
 
@@ -259,7 +259,5 @@ def test_the_worker_sends_queued_notices_through_its_task_queue(workers, provinc
     notice = Notification.objects.create(recipient=province, subject="测试通知", body="正文", key="w-test")
     workers.start("--notify-every=0.5")
     _wait(lambda: Notification.objects.get(pk=notice.pk).sent_at is not None, "the notice to be sent")
-    sent = DBTaskResult.objects.filter(
-        task_path="greenlist.campaign.workers.send_notices", status="SUCCESSFUL"
-    )
+    sent = DBTaskResult.objects.filter(task_path="greenlist.worker.chores.send_notices", status="SUCCESSFUL")
     assert sent.exists()

@@ -18,8 +18,8 @@ from django.utils import timezone
 from greenlist.audit.log import record
 from greenlist.audit.models import Action, AuditHead
 from greenlist.campaign.models import WorkerBeat
-from greenlist.campaign.workers import beat
 from greenlist.scoping import unscoped
+from greenlist.worker.chores import beat
 
 CHECKS = {"database", "migrations", "worker", "audit"}
 

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from greenlist.campaign.models import Notification
 from greenlist.campaign.notices import deliver, retry_delay
-from greenlist.campaign.workers import send_notices
 from greenlist.decisions.transitions import transition
 from greenlist.scoping import unscoped
+from greenlist.worker.chores import send_notices
 
 
 def free_port() -> int:

@@ -12,9 +12,9 @@ from django_tasks_db.models import DBTaskResult
 from greenlist.audit.log import chain_head, record
 from greenlist.audit.models import Action
 from greenlist.campaign.models import WorkerBeat
-from greenlist.campaign.workers import beat, send_notices
 from greenlist.scoping import unscoped
 from greenlist.screening.models import BatchState, ScreeningRun
+from greenlist.worker.chores import beat, send_notices
 
 
 def test_status_prints_worker_queue_screening_and_audit_head(batch, settings, capsys):

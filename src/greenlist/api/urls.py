@@ -21,9 +21,9 @@ from greenlist.api.schemas import (
     QuotaOut,
 )
 from greenlist.api.workflow import router as workflow_router
-from greenlist.campaign.jobs import start_import
 from greenlist.campaign.models import Application, Job
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
+from greenlist.exchange.jobs import start_import
 from greenlist.screening import verdicts
 from greenlist.screening.models import Verdict
 

@@ -392,7 +392,7 @@ class Job(models.Model):
     # The django-tasks result row that runs this job (a new one on each retry).
     task_id = models.CharField("任务队列编号", max_length=64, blank=True)
     # Which worker runs it ("host:pid:worker id") and when it last said it was alive: how a
-    # job whose worker was killed is recognised (campaign/jobs.py, recover_stale_jobs).
+    # job whose worker was killed is recognised (exchange/jobs.py, recover_stale_jobs).
     worker = models.CharField("处理进程", max_length=200, blank=True)
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("运行次数", default=0)

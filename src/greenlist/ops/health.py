@@ -16,8 +16,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from greenlist.audit.head import head_problem
-from greenlist.campaign.workers import worker_last_seen
 from greenlist.scoping import unscoped
+from greenlist.worker.chores import worker_last_seen
 
 
 @dataclass(frozen=True)

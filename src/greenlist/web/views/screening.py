@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
-from greenlist.campaign import progress
-from greenlist.campaign.jobs import JobError, retry, start_import
 from greenlist.campaign.models import Application, Job
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
+from greenlist.exchange import progress
+from greenlist.exchange.jobs import JobError, retry, start_import
 from greenlist.exchange.sheets import BY_NAME
 from greenlist.exchange.templates import csv_bytes, workbook_bytes
 from greenlist.rules.catalogue import RULES

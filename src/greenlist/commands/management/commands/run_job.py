@@ -9,8 +9,8 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from greenlist.campaign.models import Job
-from greenlist.campaign.workers import QUEUES
 from greenlist.scoping import unscoped
+from greenlist.worker.chores import QUEUES
 
 
 class Command(BaseCommand):

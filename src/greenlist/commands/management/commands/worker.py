@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
-from greenlist.campaign.jobs import JobError, recover_stale_jobs, retry
 from greenlist.campaign.models import Job
-from greenlist.campaign.workers import QUEUES, Chores, beat, default_heartbeat
+from greenlist.exchange.jobs import JobError, recover_stale_jobs, retry
 from greenlist.scoping import unscoped
+from greenlist.worker.chores import QUEUES, Chores, beat, default_heartbeat
 
 logger = logging.getLogger("django_tasks_db")
 

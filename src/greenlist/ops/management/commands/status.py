@@ -10,9 +10,9 @@ from django_tasks_db.models import DBTaskResult
 from greenlist.audit.head import head_problem, is_signed
 from greenlist.audit.log import chain_head
 from greenlist.campaign.models import Notification, WorkerBeat
-from greenlist.campaign.workers import QUEUES
 from greenlist.scoping import unscoped
 from greenlist.screening.models import BatchState, ScreeningRun
+from greenlist.worker.chores import QUEUES
 
 
 def _when(value: Any) -> str:

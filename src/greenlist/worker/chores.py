@@ -16,9 +16,9 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from greenlist.campaign.jobs import recover_stale_jobs
 from greenlist.campaign.models import Batch, WorkerBeat
 from greenlist.campaign.notices import deliver, queue_deadline_reminders
+from greenlist.exchange.jobs import recover_stale_jobs
 from greenlist.scoping import unscoped
 
 EMAIL_QUEUE = "email"

@@ -28,8 +28,8 @@ from django_tasks_db.models import DBTaskResult
 from greenlist.accounts.models import User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
-from greenlist.campaign import progress
 from greenlist.campaign.models import Batch, Job
+from greenlist.exchange import progress
 from greenlist.exchange.importer import import_workbook
 from greenlist.registry.models import RecommendingUnit
 from greenlist.scoping import unscoped
@@ -209,7 +209,7 @@ def recover_stale_jobs(*, stale_after: float | None = None) -> list[int]:
                 DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").update(
                     status="FAILED",
                     finished_at=now,
-                    exception_class_path="greenlist.campaign.jobs.WorkerDied",
+                    exception_class_path="greenlist.exchange.jobs.WorkerDied",
                     traceback=WORKER_DIED,
                 )
             record(
