@@ -51,3 +51,30 @@ def test_a_national_or_other_category_entry_is_not_the_provincial_list_of_the_ro
             status="active",
         )
     assert listed_column(batch, unit, org.name) == [True]
+
+
+def test_the_park_row_names_the_park_not_its_management_body(personas, make_application):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from greenlist.decisions.documents import summary_table_file
+    from tests.conftest import make_org
+
+    with unscoped():
+        body = make_org("石家庄市", "石家庄某经济开发区管理委员会")
+        make_application(
+            body,
+            category="park",
+            method="self",
+            state="city_recommended",
+            park_name="石家庄某经济开发区",
+            park_level="provincial",
+            industrial_share=62,
+            manufacturing_and_energy=True,
+            legal_boundary=True,
+            management_body=True,
+        )
+    book = load_workbook(BytesIO(summary_table_file(personas.app_x.batch, body.unit, "xlsx")))
+    values = {str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None}
+    assert "石家庄某经济开发区" in values and "石家庄某经济开发区管理委员会" not in values

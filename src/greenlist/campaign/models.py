@@ -129,6 +129,13 @@ class Application(models.Model):
     product = models.CharField("主要产品", max_length=60, blank=True)
     unit_energy = models.DecimalField("单位产品能耗", max_digits=12, decimal_places=3, null=True, blank=True)
     # Park facts (rule P1/P2)
+    # The applicant of a park is its management body; 附件1's 园区名称 names the park itself.
+    park_name = models.CharField(
+        "园区名称",
+        max_length=200,
+        blank=True,
+        help_text="园区本身的名称（申报主体为其管理机构），用于推荐汇总表。",
+    )
     park_level = models.CharField("园区级别", max_length=20, choices=ParkLevel.choices(), blank=True)
     industrial_share = models.DecimalField(
         "工业增加值占比(%)", max_digits=5, decimal_places=2, null=True, blank=True
@@ -166,6 +173,11 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name}（{Category(self.category).label}）"
+
+    @property
+    def listed_name(self) -> str:
+        """The name a list shows: a park's own name (its applicant is the management body)."""
+        return self.park_name or self.organisation.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The code follows the industry text wherever it is edited (form, API, admin), so it can

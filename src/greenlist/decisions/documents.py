@@ -94,7 +94,7 @@ def _row(application: Application, listed: set[tuple[str, str]], province_wide: 
     else:
         kind = application.industry
     return SummaryRow(
-        name=application.organisation.name,
+        name=application.listed_name,
         evaluator=application.evaluator.name if application.evaluator else "",
         industry_or_type=kind,
         on_provincial_list=(application.organisation.uscc, application.category) in listed,
@@ -136,7 +136,7 @@ def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
     with unscoped():
         rows = list(recommended(batch, unit))
         opinions = {c.department: c for c in Consultation.objects.filter(batch=batch, unit=unit)}
-    names = {c.label: [a.organisation.name for a in rows if a.category == c] for c in Category}
+    names = {c.label: [a.listed_name for a in rows if a.category == c] for c in Category}
     consultations = []
     for department in Department:
         opinion = opinions.get(department.value)

@@ -195,7 +195,7 @@ def snapshot(batch: Batch, unit: RecommendingUnit, now: dt.datetime) -> dict[str
                     "category": category,
                     "rank": position,
                     "uscc": application.organisation.uscc,
-                    "name": application.organisation.name,
+                    "name": application.listed_name,
                     "method": application.method,
                     "evaluator": application.evaluator.name if application.evaluator else "",
                     "score": str(application.score) if application.score is not None else None,

@@ -615,6 +615,8 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
             values["park_level"] = ""
         values["no_result_promise"] = bool(values["no_result_promise"])
         values["evaluator_id"] = context.evaluators.get(r["evaluator_uscc"]) if r["evaluator_uscc"] else None
+        if r.get("park_name"):  # an older workbook without the column leaves the web's value alone
+            values["park_name"] = r["park_name"]
         application = existing.get((org_id, r["category"]))
         if application is None:
             state = State.SUBMITTED if r["submitted_at"] else State.DRAFT

@@ -144,6 +144,7 @@ APPLICATIONS = Sheet(
         Column("评价得分", "score", _score, False, "86.5"),
         Column("提交时间", "submitted_at", cells.moment, False, "2024-07-01 10:30"),
         Column("无结果承诺声明", "no_result_promise", cells.yes_no, False, "是"),
+        Column("园区名称", "park_name", cells.text, False, ""),
         Column("园区级别", "park_level", _choice(ParkLevel, "园区级别"), False, "省级"),
         Column("工业增加值占比", "industrial_share", _percent, False, "62.5"),
         Column("主要功能为产品制造和能源供给", "manufacturing_and_energy", cells.yes_no, False, "是"),

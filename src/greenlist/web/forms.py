@@ -89,6 +89,7 @@ class ApplicationForm(forms.ModelForm):
             "score",
             "product",
             "unit_energy",
+            "park_name",
             *PARK_FIELDS,
             *SUPPLY_CHAIN_FIELDS,
         ]
@@ -103,7 +104,7 @@ class ApplicationForm(forms.ModelForm):
             "industrial_share": "工业增加值占园区增加值的比例，须超过50%（规则 P1）。",
         }
 
-    PARK_ONLY = PARK_FIELDS
+    PARK_ONLY = ("park_name", *PARK_FIELDS)
     SUPPLY_CHAIN_ONLY = SUPPLY_CHAIN_FIELDS
     FACTORY_ONLY = ("product", "unit_energy")
 
@@ -119,6 +120,7 @@ class ApplicationForm(forms.ModelForm):
             del self.fields[name]
         if category == Category.PARK:
             for name in (
+                "park_name",
                 "park_level",
                 "industrial_share",
                 "manufacturing_and_energy",
