@@ -79,7 +79,7 @@ def recommended(batch: Batch, unit: RecommendingUnit | None) -> list[Application
             ids = [entry["id"] for s in submitted if s.snapshot for entry in s.snapshot["applications"]]
             states = PROVINCE_EDITION_STATES
         eligible = {
-            int(item.key) for item in verdicts.stored(batch, ids=ids).result.applications if item.eligible
+            int(item.key) for item in verdicts.current(batch, ids=ids).result.applications if item.eligible
         }
         rows = Application.unscoped.filter(pk__in=eligible, state__in=states).select_related(
             "organisation", "unit", "evaluator"

@@ -158,7 +158,7 @@ def submission_blockers(
     """Everything that blocks the unit's submission now: Q1, C1 (opinions missing, objections not
     handled), D1 on the unit; on each recommended application, an exclusion (none should have
     got there) or a block (R1 documents, R2 report limits)."""
-    result = verdicts.stored(batch, unit_names=[unit.name], now=now).result
+    result = verdicts.current(batch, unit_names=[unit.name], now=now).result
     blockers = [f for q in result.quotas for f in q.findings]
     recommended = set(
         Application.unscoped.filter(batch=batch, unit=unit, state=State.CITY_RECOMMENDED).values_list(

@@ -289,6 +289,22 @@ def decision_findings(application: Application) -> tuple[Finding, ...]:
     return next(item.findings for item in result.applications if item.key == str(application.pk))
 
 
+def current(
+    batch: Batch,
+    *,
+    unit_names: Sequence[str] | None = None,
+    ids: Collection[int] | None = None,
+    now: dt.datetime | None = None,
+) -> StoredScreening:
+    """The verdicts a decision or an official document must honour: what is pending is screened
+    first (a partial run, seconds at most after an import), then the stored verdicts are read.
+    Pages use :func:`stored` and say 正在更新 instead."""
+    current_state = state(batch)
+    if current_state.stale or current_state.catalogue_version != catalogue_version(batch):
+        run_pending(batch)
+    return stored(batch, unit_names=unit_names, ids=ids, now=now)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
