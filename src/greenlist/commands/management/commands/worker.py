@@ -64,10 +64,6 @@ class Command(DatabaseWorkerCommand):
             self._retry(retry_id)
             return
         worker_id = options["worker_id"]
-        with unscoped():
-            beat(worker_id)
-            for job_id in recover_stale_jobs():
-                self.stdout.write(f"任务 {job_id} 的处理进程已中止，已标记为失败（可重试）。")
         self.configure_logging(options["verbosity"])
         queues = options["queue_name"].split(",")
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
@@ -83,10 +79,16 @@ class Command(DatabaseWorkerCommand):
             worker_id=worker_id,
             excluded_queue_names=excluded,
         )
+        # Signals first: the first heartbeat tells the world the worker is up, and a SIGTERM from
+        # then on must stop it cleanly.
+        worker.configure_signals()
+        with unscoped():
+            beat(worker_id)
+            for job_id in recover_stale_jobs():
+                self.stdout.write(f"任务 {job_id} 的处理进程已中止，已标记为失败（可重试）。")
         chores = Chores(worker_id, heartbeat=default_heartbeat(), notify_every=notify_every)
         chores.start()
         try:
-            worker.configure_signals()
             worker.run()
         finally:
             chores.stop()
