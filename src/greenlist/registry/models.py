@@ -247,3 +247,33 @@ class EnergyLevelEntry(models.Model):
 
     def __str__(self) -> str:
         return self.product
+
+
+class UnitScore(models.Model):
+    """One year's evaluation score of a listed green unit (the register's 'standing').
+
+    Fed by the yearly dynamic-management filings and by imports; read by the relative bars
+    (a new recommendation "原则上不低于本地区已有国家绿色工厂、绿色工业园区的平均水平") and the
+    bottom-5 %-for-three-years watchlist (``greenlist.registry.standing``).
+    """
+
+    class Source(models.TextChoices):
+        FILING = "filing", "年度动态管理表"
+        EVALUATION = "evaluation", "评价报告"
+        IMPORT = "import", "导入"
+
+    entry = models.ForeignKey(
+        ProvincialListEntry, verbose_name="名单单位", on_delete=models.CASCADE, related_name="scores"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2)
+    source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.FILING)
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
+
+    class Meta:
+        ordering = ["entry", "-year"]
+        verbose_name = verbose_name_plural = "名单单位年度得分"
+        constraints = [models.UniqueConstraint(fields=["entry", "year"], name="unit_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.entry.name} {self.year}: {self.score}"

@@ -51,6 +51,7 @@ class Method(LabelledEnum):
 class ListLevel(LabelledEnum):
     PROVINCIAL = "provincial", "省级"
     NATIONAL = "national", "国家级"
+    MUNICIPAL = "municipal", "市级"
 
 
 class ListStatus(LabelledEnum):
