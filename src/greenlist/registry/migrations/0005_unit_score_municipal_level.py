@@ -5,32 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_list_entry_park'),
+        ("registry", "0004_list_entry_park"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='provinciallistentry',
-            name='level',
-            field=models.CharField(choices=[('provincial', '省级'), ('national', '国家级'), ('municipal', '市级')], max_length=20, verbose_name='级别'),
+            model_name="provinciallistentry",
+            name="level",
+            field=models.CharField(
+                choices=[("provincial", "省级"), ("national", "国家级"), ("municipal", "市级")],
+                max_length=20,
+                verbose_name="级别",
+            ),
         ),
         migrations.CreateModel(
-            name='UnitScore',
+            name="UnitScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='得分')),
-                ('source', models.CharField(choices=[('filing', '年度动态管理表'), ('evaluation', '评价报告'), ('import', '导入')], default='filing', max_length=20, verbose_name='来源')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='记录时间')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='registry.provinciallistentry', verbose_name='名单单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("score", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="得分")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("filing", "年度动态管理表"),
+                            ("evaluation", "评价报告"),
+                            ("import", "导入"),
+                        ],
+                        default="filing",
+                        max_length=20,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="记录时间")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="registry.provinciallistentry",
+                        verbose_name="名单单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名单单位年度得分',
-                'verbose_name_plural': '名单单位年度得分',
-                'ordering': ['entry', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'year'), name='unit_score_unique')],
+                "verbose_name": "名单单位年度得分",
+                "verbose_name_plural": "名单单位年度得分",
+                "ordering": ["entry", "-year"],
+                "constraints": [models.UniqueConstraint(fields=("entry", "year"), name="unit_score_unique")],
             },
         ),
     ]
