@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "greenlist.registry",
     "greenlist.campaign",
     "greenlist.screening",
+    "greenlist.dynamic",
     "greenlist.audit",
     "greenlist.web",
     "greenlist.ops",

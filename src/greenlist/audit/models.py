@@ -40,6 +40,14 @@ class Action(models.IntegerChoices):
     ADMIN_RECORD_ADDED = 531, "管理后台新增记录"
     ADMIN_RECORD_CHANGED = 532, "管理后台修改记录"
     ADMIN_RECORD_DELETED = 533, "管理后台删除记录"
+    FILING_SAVED = 630, "保存动态管理表"
+    FILING_SUBMITTED = 631, "提交动态管理表"
+    FILING_ACCEPTED = 632, "审核通过动态管理表"
+    FILING_RETURNED = 633, "退回动态管理表"
+    ONSITE_ORDERED = 634, "安排现场核查"
+    ONSITE_RECORDED = 635, "记录现场核查结果"
+    FILINGS_IMPORTED = 636, "导入动态管理表"
+    FILING_REMINDERS_QUEUED = 637, "发送动态管理填报提醒"
     DEMO_LOADED = 901, "加载演示数据"
 
 
