@@ -89,3 +89,15 @@ def queue_filing_reminders(the_cycle: rules.Cycle, now: dt.datetime | None = Non
                 details={"mark": mark, "notices": created, "units_missing": len(missing)},
             )
     return created
+
+
+def queue_current_filing_reminders(now: dt.datetime | None = None) -> int:
+    """The worker's chore: reminders of the latest cycle in the data directory (none when the
+    province keeps no cycle file)."""
+    from greenlist.dynamic.service import cycle
+
+    try:
+        the_cycle = cycle()
+    except rules.CycleFileError:
+        return 0
+    return queue_filing_reminders(the_cycle, now)

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from greenlist.campaign.models import Batch, WorkerBeat
 from greenlist.campaign.notices import deliver, queue_deadline_reminders
+from greenlist.dynamic.reminders import queue_current_filing_reminders
 from greenlist.exchange.jobs import recover_stale_jobs
 from greenlist.scoping import unscoped
 
@@ -46,6 +47,7 @@ def send_notices() -> dict[str, int]:
     ones stay queued with their next try (``greenlist status`` and the admin show them)."""
     with unscoped():
         queued = queue_deadline_reminders(Batch.current())
+        queued += queue_current_filing_reminders()
         delivery = deliver()
     return {"reminders": queued, "sent": delivery.sent, "failed": delivery.failed}
 
