@@ -16,6 +16,8 @@ from greenlist.accounts.models import OrganisationClaim
 from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.tokens import issue_token
 from greenlist.campaign.models import Attachment, ExperienceReport, Job
+from greenlist.dynamic.models import Filing, OnSiteCheck
+from greenlist.registry.models import ProvincialListEntry
 from greenlist.scoping import unscoped
 
 PERSONAS = [
@@ -97,6 +99,20 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "job_progress": ("GET", lambda p: f"/jobs/{p.job.pk}/progress/", {}),
     "job_retry": ("POST", lambda p: f"/jobs/{p.job.pk}/retry/", {}),
     "template": ("GET", lambda p: "/templates/workbook/", {}),
+    "dynamic_home": ("GET", lambda p: "/dynamic/", {}),
+    "dynamic_filing_form": ("GET", lambda p: f"/dynamic/entries/{p.filing.entry_id}/file/", {}),
+    "dynamic_filing": ("GET", lambda p: f"/dynamic/filings/{p.filing.pk}/", {}),
+    "dynamic_filing_review": (
+        "POST",
+        lambda p: f"/dynamic/filings/{p.filing.pk}/review/",
+        {"decision": "bogus"},
+    ),
+    "dynamic_onsite_record": ("POST", lambda p: f"/dynamic/onsite/{p.onsite.pk}/", {"findings": ""}),
+    "dynamic_onsite_file": ("GET", lambda p: f"/dynamic/onsite/{p.onsite.pk}/file/", {}),
+    "dynamic_progress": ("GET", lambda p: "/dynamic/progress/", {}),
+    "dynamic_standing": ("GET", lambda p: "/dynamic/standing/", {}),
+    "dynamic_import": ("GET", lambda p: "/dynamic/import/", {}),
+    "dynamic_template": ("GET", lambda p: "/dynamic/import/template.xlsx", {}),
     "api:openapi-json": ("GET", lambda p: "/api/openapi.json", {}),
     "api:openapi-view": ("GET", lambda p: "/api/docs", {}),
     "api:api-root": ("GET", lambda p: "/api/", {}),
@@ -188,6 +204,18 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "rulings": (200, 403, 403, 403, 403, 403, 403, 403, 302),
     "ruling_reverse": (404, 403, 403, 403, 403, 403, 403, 403, 302),
     "selection": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    # 年度动态管理: the filing's city audits it (another city: 404, never 403); the applicant
+    # files its own table; the province reads everything and audits nothing.
+    "dynamic_home": (200, 200, 200, 200, 200, 200, 200, 403, 302),
+    "dynamic_filing_form": (403, 403, 403, 403, 200, 404, 404, 403, 302),
+    "dynamic_filing": (200, 200, 404, 200, 200, 404, 404, 403, 302),
+    "dynamic_filing_review": (403, 302, 404, 403, 403, 403, 403, 403, 302),
+    "dynamic_onsite_record": (403, 302, 404, 403, 403, 403, 403, 403, 302),
+    "dynamic_onsite_file": (200, 200, 404, 403, 403, 403, 403, 403, 302),
+    "dynamic_progress": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    "dynamic_standing": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    "dynamic_import": (403, 200, 200, 403, 403, 403, 403, 403, 302),
+    "dynamic_template": (200, 200, 200, 403, 403, 403, 403, 403, 302),
 }
 EXPECTED = {name: dict(zip(PERSONAS, row, strict=True)) for name, row in EXPECTED_ROWS.items()}
 
@@ -247,6 +275,19 @@ def test_each_persona_gets_what_the_table_says(personas, name):
             sha256="0" * 64,
             size=8,
             uploaded_by=personas.applicant_x,
+        )
+        entry_x = ProvincialListEntry.objects.get(uscc=personas.org_x.uscc)
+        personas.filing = Filing.objects.create(
+            entry=entry_x, cycle_year=2025, form_version="dynamic-form-v1", state="onsite_ordered"
+        )
+        personas.onsite = OnSiteCheck.objects.create(
+            filing=personas.filing,
+            assignee="核查人员",
+            due_on="2025-03-20",
+            ordered_by=personas.city_a,
+            attachment_sha256="1" * 64,
+            attachment_name="核查.pdf",
+            attachment=SimpleUploadedFile("核查.pdf", b"%PDF-1.4"),
         )
         personas.job = Job.objects.create(
             file="x", original_name="x.xlsx", batch=personas.app_x.batch, created_by=personas.city_a

@@ -8,7 +8,8 @@ from greenlist.accounts.models import User
 from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.scopes import scope_for
 from greenlist.campaign.models import Application, Attachment, Consultation, UnitSubmission
-from greenlist.registry.models import NegativeRecord, Organisation
+from greenlist.dynamic.models import Filing, FilingReview, OnSiteCheck
+from greenlist.registry.models import NegativeRecord, Organisation, ProvincialListEntry
 from greenlist.scoping import Scope, ScopeError, scope, unscoped
 
 
@@ -193,3 +194,51 @@ def test_detail_lookups_reach_exactly_the_rows_of_the_list(world, model, who):
             else:
                 with pytest.raises(model.DoesNotExist):
                     model.objects.get(pk=pk)
+
+
+# --- 年度动态管理: filings, their reviews and on-site checks follow the filing's unit and uscc ---
+
+DYNAMIC = [Filing, FilingReview, OnSiteCheck]
+
+
+@pytest.fixture
+def filings(personas):
+    with unscoped():
+        for org in (personas.org_x, personas.org_y):
+            entry = ProvincialListEntry.objects.get(uscc=org.uscc)
+            filing = Filing.objects.create(
+                entry=entry, cycle_year=2025, form_version="dynamic-form-v1", state="onsite_ordered"
+            )
+            FilingReview.objects.create(filing=filing, decision="onsite", decided_by=personas.city_a)
+            OnSiteCheck.objects.create(
+                filing=filing, assignee="核查人员", due_on="2025-03-20", ordered_by=personas.city_a
+            )
+    return personas
+
+
+def dynamic_rows(model, *, unit_name: str | None = None, uscc: str | None = None) -> set[int]:
+    prefix = "" if model is Filing else "filing__"
+    with unscoped():
+        rows = model.objects.all()
+        if unit_name is not None:
+            rows = rows.filter(**{f"{prefix}unit__name": unit_name})
+        if uscc is not None:
+            rows = rows.filter(**{f"{prefix}uscc": uscc})
+        return set(rows.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("model", DYNAMIC, ids=lambda m: m.__name__)
+def test_dynamic_records_province_sees_all_cities_and_applicants_their_own(filings, model):
+    assert visible(model, filings.province) == dynamic_rows(model)
+    for who, unit_name, other in (("city_a", "石家庄市", "唐山市"), ("city_b", "唐山市", "石家庄市")):
+        seen = visible(model, getattr(filings, who))
+        assert seen == dynamic_rows(model, unit_name=unit_name)
+        assert seen
+        assert not seen & dynamic_rows(model, unit_name=other)
+    assert visible(model, filings.dept_a) == dynamic_rows(model, unit_name="石家庄市")
+    assert visible(model, filings.applicant_x) == dynamic_rows(model, uscc=filings.org_x.uscc)
+    assert visible(model, filings.applicant_y) == dynamic_rows(model, uscc=filings.org_y.uscc)
+    assert visible(model, filings.evaluator) == set()
+    assert visible(model, None) == set()
+    with pytest.raises(ScopeError, match="未设定数据范围"):
+        list(model.objects.all())

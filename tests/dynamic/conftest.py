@@ -28,7 +28,9 @@ def filed(personas: Any, cycle: rules.Cycle) -> Any:
     """X and Y have each handed in their table (on time)."""
     on_time = cycle.filing_deadline - dt.timedelta(days=3)
     for org, user in ((personas.org_x, personas.applicant_x), (personas.org_y, personas.applicant_y)):
-        result = service.save_filing(entry_of(org), cycle, good_values(), actor=user, submit=True, now=on_time)
+        result = service.save_filing(
+            entry_of(org), cycle, good_values(), actor=user, submit=True, now=on_time
+        )
         assert result.errors == {}
     with unscoped():
         personas.filing_x = Filing.objects.get(entry=entry_of(personas.org_x))

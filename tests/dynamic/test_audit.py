@@ -34,14 +34,20 @@ def test_the_applicant_files_its_own_table_and_the_submission_is_audited(filed):
 
 def test_an_applicant_cannot_file_for_another_unit(personas, cycle):
     with pytest.raises(NotPermitted):
-        service.save_filing(entry_of(personas.org_y), cycle, good_values(), actor=personas.applicant_x, submit=True)
+        service.save_filing(
+            entry_of(personas.org_y), cycle, good_values(), actor=personas.applicant_x, submit=True
+        )
     with unscoped():
         assert not Filing.objects.exists()
 
 
 def test_a_submission_with_bad_values_saves_nothing(personas, cycle):
     result = service.save_filing(
-        entry_of(personas.org_x), cycle, good_values(water_reuse="140"), actor=personas.applicant_x, submit=True
+        entry_of(personas.org_x),
+        cycle,
+        good_values(water_reuse="140"),
+        actor=personas.applicant_x,
+        submit=True,
     )
     assert result.errors == {"water_reuse": "“水重复利用率”不得大于 100"}
     with unscoped():
@@ -95,7 +101,12 @@ def test_returning_needs_a_reason_and_lets_the_applicant_correct(filed, cycle):
 def test_an_on_site_check_is_ordered_recorded_with_an_attachment_then_decided(filed):
     response = filed.client(filed.city_a).post(
         f"/dynamic/filings/{filed.filing_x.pk}/review/",
-        {"decision": "onsite", "assignee": "市节能监察支队 王工", "due_on": "2025-03-25", "reason": "能耗上升"},
+        {
+            "decision": "onsite",
+            "assignee": "市节能监察支队 王工",
+            "due_on": "2025-03-25",
+            "reason": "能耗上升",
+        },
     )
     assert response.status_code == 302
     assert state_of(filed.filing_x) == FilingState.ONSITE_ORDERED
@@ -107,7 +118,11 @@ def test_an_on_site_check_is_ordered_recorded_with_an_attachment_then_decided(fi
     with pytest.raises(NotPermitted):
         service.record_onsite(check, actor=filed.city_b, findings="越权")
     service.record_onsite(
-        check, actor=filed.city_a, findings="关键指标属实，已整改", name="核查记录.pdf", data=b"%PDF-1.4\n%%EOF\n"
+        check,
+        actor=filed.city_a,
+        findings="关键指标属实，已整改",
+        name="核查记录.pdf",
+        data=b"%PDF-1.4\n%%EOF\n",
     )
     with unscoped():
         check.refresh_from_db()
@@ -122,7 +137,12 @@ def test_an_on_site_check_is_ordered_recorded_with_an_attachment_then_decided(fi
         .order_by("id")
         .values_list("action", flat=True)
     )
-    assert actions == [Action.FILING_SUBMITTED, Action.ONSITE_ORDERED, Action.ONSITE_RECORDED, Action.FILING_ACCEPTED]
+    assert actions == [
+        Action.FILING_SUBMITTED,
+        Action.ONSITE_ORDERED,
+        Action.ONSITE_RECORDED,
+        Action.FILING_ACCEPTED,
+    ]
 
 
 def test_an_attachment_that_is_not_a_document_is_refused_and_nothing_recorded(filed):
@@ -130,14 +150,18 @@ def test_an_attachment_that_is_not_a_document_is_refused_and_nothing_recorded(fi
     with unscoped():
         check = OnSiteCheck.objects.get(filing=filed.filing_x)
     with pytest.raises(RuleRefused, match="核查材料未上传"):
-        service.record_onsite(check, actor=filed.city_a, findings="属实", name="x.exe", data=b"MZ\x90\x00binary")
+        service.record_onsite(
+            check, actor=filed.city_a, findings="属实", name="x.exe", data=b"MZ\x90\x00binary"
+        )
     with unscoped():
         assert OnSiteCheck.objects.get(pk=check.pk).state == "ordered"
 
 
 def test_a_late_filing_shows_its_flag_on_the_citys_page(personas, cycle):
     late = cycle.filing_deadline + dt.timedelta(days=5)
-    service.save_filing(entry_of(personas.org_x), cycle, good_values(), actor=personas.applicant_x, submit=True, now=late)
+    service.save_filing(
+        entry_of(personas.org_x), cycle, good_values(), actor=personas.applicant_x, submit=True, now=late
+    )
     with unscoped():
         filing = Filing.objects.get(entry=entry_of(personas.org_x))
     flags = service.flags(filing.entry, cycle, filing, now=late)
@@ -150,8 +174,11 @@ def test_the_form_shows_last_years_value_and_flags_a_change_over_the_threshold(p
     entry = entry_of(personas.org_x)
     with unscoped():
         Filing.objects.create(
-            entry=entry, cycle_year=cycle.year - 1, form_version="dynamic-form-v1",
-            values=good_values(energy_intensity="0.40"), state=FilingState.ACCEPTED,
+            entry=entry,
+            cycle_year=cycle.year - 1,
+            form_version="dynamic-form-v1",
+            values=good_values(energy_intensity="0.40"),
+            state=FilingState.ACCEPTED,
         )
     client = personas.client(personas.applicant_x)
     response = client.post(f"/dynamic/entries/{entry.pk}/file/", {**good_values(), "action": "save"})

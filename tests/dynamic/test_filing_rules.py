@@ -63,7 +63,13 @@ def test_the_cycle_file_gives_each_stage_its_deadline_source_and_confidence(cycl
 def test_the_form_is_marked_unverified_and_lists_the_key_indicators(form):
     assert form.confidence == "C"
     codes = {f.code for f in form.fields}
-    assert {"energy_intensity", "co2_intensity", "renewable_share", "solid_waste_reuse", "land_output"} <= codes
+    assert {
+        "energy_intensity",
+        "co2_intensity",
+        "renewable_share",
+        "solid_waste_reuse",
+        "land_output",
+    } <= codes
     assert form.field("energy_intensity").worse == "higher"
     assert form.field("renewable_share").threshold == rules.Threshold("absolute", Decimal("5"))
     assert "green_supplier_share" not in {f.code for f in form.fields_for("factory")}
@@ -71,7 +77,9 @@ def test_the_form_is_marked_unverified_and_lists_the_key_indicators(form):
 
 
 def test_values_are_checked_against_the_form(form):
-    clean, errors = rules.check_values(form, "factory", good_values(renewable_share="120", energy_total="很多"))
+    clean, errors = rules.check_values(
+        form, "factory", good_values(renewable_share="120", energy_total="很多")
+    )
     assert errors["renewable_share"] == "“可再生能源使用比例”不得大于 100"
     assert "不是数字" in errors["energy_total"]
     assert clean["output_value"] == "10000"
@@ -125,7 +133,9 @@ def test_a_name_or_boundary_change_declared_is_flagged(form):
 
 
 def test_a_negative_record_in_the_period_is_flagged_with_its_exclusion_rule(cycle):
-    inside = NegativeRecord(type=RecordType.POLLUTION_ACCIDENT, start=dt.date(2024, 6, 1), source="生态环境局")
+    inside = NegativeRecord(
+        type=RecordType.POLLUTION_ACCIDENT, start=dt.date(2024, 6, 1), source="生态环境局"
+    )
     before = NegativeRecord(type=RecordType.TAX_EVASION, start=dt.date(2022, 6, 1))
     found = rules.dm2_negative_records(cycle, [inside, before])
     assert [(f.rule, f.evidence["exclusion_rule"]) for f in found] == [("DM2", "E2")]

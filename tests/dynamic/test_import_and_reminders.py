@@ -1,0 +1,143 @@
+"""The city's workbook of filings (all or nothing, row errors) and the filing reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from greenlist.audit.models import Action, AuditEvent
+from greenlist.campaign.models import Notification
+from greenlist.dynamic import service
+from greenlist.dynamic.importer import KEY_HEADERS, SHEET, template_bytes
+from greenlist.dynamic.models import Filing, FilingState
+from greenlist.dynamic.reminders import queue_filing_reminders
+from greenlist.registry.models import ProvincialListEntry
+from greenlist.scoping import unscoped
+from tests.dynamic.conftest import entry_of
+from tests.dynamic.test_filing_rules import good_values
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook(rows: list[dict[str, str]]) -> bytes:
+    form = service.form("dynamic-form-v1")
+    headers = [*KEY_HEADERS, *(f.name for f in form.fields)]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET
+    sheet.append(headers)
+    for row in rows:
+        by_name = {f.name: row.get(f.code, "") for f in form.fields}
+        sheet.append(
+            [
+                row["uscc"],
+                row.get("name", ""),
+                "绿色工厂",
+                row.get("level", "省级"),
+                *(by_name.get(h, "") for h in headers[4:]),
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def shijiazhuang_entries() -> list[ProvincialListEntry]:
+    with unscoped():
+        return list(ProvincialListEntry.objects.filter(unit__name="石家庄市").order_by("pk"))
+
+
+def post(personas, content: bytes):
+    return personas.client(personas.city_a).post(
+        "/dynamic/import/?cycle=2025", {"file": SimpleUploadedFile("动态管理表.xlsx", content)}
+    )
+
+
+def test_the_template_has_one_column_per_field_of_the_form(personas):
+    form = service.form("dynamic-form-v1")
+    book = load_workbook(io.BytesIO(template_bytes(service.cycle(2025), form)))
+    header = [c.value for c in book[SHEET][1]]
+    assert header == [*KEY_HEADERS, *(f.name for f in form.fields)]
+    response = personas.client(personas.city_a).get("/dynamic/import/template.xlsx?cycle=2025")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["填写说明", SHEET]
+
+
+def test_a_good_workbook_files_every_row_as_handed_in(personas):
+    entries = shijiazhuang_entries()
+    response = post(personas, workbook([{"uscc": e.uscc, **good_values()} for e in entries[:3]]))
+    assert response.status_code == 302
+    with unscoped():
+        filings = Filing.objects.filter(unit__name="石家庄市")
+        assert sorted(filings.values_list("entry_id", flat=True)) == [e.pk for e in entries[:3]]
+        assert set(filings.values_list("state", flat=True)) == {FilingState.SUBMITTED}
+    assert AuditEvent.objects.filter(action=Action.FILINGS_IMPORTED).count() == 1
+    assert AuditEvent.objects.filter(action=Action.FILING_SUBMITTED).count() == 3
+
+
+def test_one_bad_row_imports_nothing_and_every_error_names_its_row_and_column(personas):
+    entries = shijiazhuang_entries()
+    tangshan = entry_of(personas.org_y)
+    rows = [
+        {"uscc": entries[0].uscc, **good_values()},
+        {"uscc": entries[1].uscc, **good_values(renewable_share="130")},
+        {"uscc": tangshan.uscc, **good_values()},
+        {"uscc": entries[0].uscc, **good_values()},
+    ]
+    response = post(personas, workbook(rows))
+    assert response.status_code == 200
+    errors = [(e.row, e.column, e.reason) for e in response.context["report"].errors]
+    assert errors == [
+        (3, "可再生能源使用比例", "“可再生能源使用比例”不得大于 100"),
+        (4, "统一社会信用代码", "不是本市本周期应填报的有效名单单位（请核对代码、类别和级别）"),
+        (5, "统一社会信用代码", "与第2行重复"),
+    ]
+    assert "未导入：3 处错误" in response.content.decode()
+    with unscoped():
+        assert not Filing.objects.exists()
+    assert not AuditEvent.objects.filter(
+        action__in=[Action.FILINGS_IMPORTED, Action.FILING_SUBMITTED]
+    ).exists()
+
+
+def test_a_file_without_the_sheet_is_refused_as_a_whole(personas):
+    book = Workbook()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = post(personas, buffer.getvalue())
+    assert "没有名为“动态管理表”的工作表" in response.content.decode()
+
+
+def test_reminders_go_to_units_not_filed_once_per_mark(personas, cycle):
+    with unscoped():
+        personas.applicant_x.email = "x@example.com"
+        personas.applicant_x.save()
+        personas.applicant_y.email = "y@example.com"
+        personas.applicant_y.save()
+        personas.city_a.email = "a@example.com"
+        personas.city_a.save()
+    on_time = cycle.filing_deadline - dt.timedelta(days=10)
+    service.save_filing(
+        entry_of(personas.org_y), cycle, good_values(), actor=personas.applicant_y, submit=True, now=on_time
+    )
+    two_days_before = cycle.filing_deadline - dt.timedelta(days=2)
+    first = queue_filing_reminders(cycle, two_days_before)
+    again = queue_filing_reminders(cycle, two_days_before + dt.timedelta(hours=5))
+    assert (first, again) == (2, 0)
+    notices = {n.recipient.username: n for n in Notification.objects.select_related("recipient")}
+    assert set(notices) == {"p_applicant_x", "p_city_a"}
+    assert "剩余不足3天" in notices["p_applicant_x"].subject
+    assert "尚有 5 家名单单位未提交" in notices["p_city_a"].body
+    assert AuditEvent.objects.filter(action=Action.FILING_REMINDERS_QUEUED).count() == 1
+    # the next mark (1 day) reminds again, once
+    last_day = cycle.filing_deadline - dt.timedelta(hours=12)
+    assert queue_filing_reminders(cycle, last_day) == 2
+    assert queue_filing_reminders(cycle, last_day) == 0
+    # outside any mark, and after the deadline, nothing
+    assert queue_filing_reminders(cycle, cycle.filing_deadline - dt.timedelta(days=30)) == 0
+    assert queue_filing_reminders(cycle, cycle.filing_deadline + dt.timedelta(days=1)) == 0
