@@ -8,6 +8,7 @@ demo call these; none writes a filing by itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,7 +56,15 @@ def cycle(year: int | None = None) -> rules.Cycle:
 
 
 def form(version: str) -> rules.Form:
-    return rules.load_form(version, data_dir())
+    path = rules.form_path(version, data_dir())
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return _form(version, data_dir(), stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _form(version: str, folder: Path, stamp: int) -> rules.Form:
+    # Keyed by the file's modification time: an edited form file is read again.
+    return rules.load_form(version, folder)
 
 
 def entries(the_cycle: rules.Cycle) -> QuerySet[ProvincialListEntry]:
