@@ -141,3 +141,12 @@ def test_reminders_go_to_units_not_filed_once_per_mark(personas, cycle):
     # outside any mark, and after the deadline, nothing
     assert queue_filing_reminders(cycle, cycle.filing_deadline - dt.timedelta(days=30)) == 0
     assert queue_filing_reminders(cycle, cycle.filing_deadline + dt.timedelta(days=1)) == 0
+
+
+def test_the_reminder_command_names_the_cycle_and_refuses_an_unknown_one(personas, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("filing_reminders", "--cycle", "2025")
+    assert "2025年度绿色制造名单单位动态管理：新排队提醒 0 封" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="找不到文件"):
+        call_command("filing_reminders", "--cycle", "1999")

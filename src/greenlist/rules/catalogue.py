@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from greenlist.rules import evaluators, exclusions, factory, park, report, supply_chain, unit
+from greenlist.rules import evaluators, exclusions, factory, filing, park, report, supply_chain, unit
 from greenlist.rules.batch import Batch
 from greenlist.rules.vocabulary import Effect
 
-Scope = Literal["application", "evaluator", "unit", "report"]
+Scope = Literal["application", "evaluator", "unit", "report", "filing"]
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,24 @@ RULES: tuple[RuleSpec, ...] = (
 )
 
 CATALOGUE: dict[str, RuleSpec] = {spec.id: spec for spec in RULES}
+
+# The yearly dynamic management's flags (年度动态管理, not a campaign's screening): they judge one
+# listed unit's filing, read the cycle and form files (``data/cycles/``), never a batch file, and
+# cite their clause from ``filing.DM_CLAUSES``. Kept apart from RULES so screening verdicts and the
+# batch's clause table are unaffected.
+DYNAMIC_RULES: tuple[RuleSpec, ...] = (
+    RuleSpec("DM1", filing.DM_TITLES["DM1"], (_W,), "filing", filing.dm1_not_filed, ("deadlines",)),
+    RuleSpec(
+        "DM2",
+        filing.DM_TITLES["DM2"],
+        (_W,),
+        "filing",
+        filing.dm2_negative_records,
+        ("negative_record_period",),
+    ),
+    RuleSpec("DM3", filing.DM_TITLES["DM3"], (_W,), "filing", filing.dm3_indicators, ("fields",)),
+    RuleSpec("DM4", filing.DM_TITLES["DM4"], (_W,), "filing", filing.dm4_changes, ("fields",)),
+)
 
 
 def rule(rule_id: str) -> RuleSpec:
