@@ -107,16 +107,17 @@ def previous_values(entry: ProvincialListEntry, year: int) -> dict[str, str]:
     return dict(last or {})
 
 
+def _as_fact(r: NegativeRecord) -> facts.NegativeRecord:
+    return facts.NegativeRecord(
+        type=RecordType(r.type), start=r.start, end=r.end, uscc=r.uscc, name=r.name, source=r.source
+    )
+
+
 def _records(entry: ProvincialListEntry) -> tuple[facts.NegativeRecord, ...]:
     with unscoped():
         rows = NegativeRecord.objects.filter(uscc=entry.uscc) if entry.uscc else NegativeRecord.objects.none()
         by_name = NegativeRecord.objects.filter(uscc="", name_normalised=entry.name_normalised)
-        return tuple(
-            facts.NegativeRecord(
-                type=RecordType(r.type), start=r.start, end=r.end, uscc=r.uscc, name=r.name, source=r.source
-            )
-            for r in [*rows, *by_name]
-        )
+        return tuple(_as_fact(r) for r in [*rows, *by_name])
 
 
 def flags(
@@ -124,13 +125,19 @@ def flags(
     the_cycle: rules.Cycle,
     filing: Filing | None = None,
     now: dt.datetime | None = None,
+    *,
+    records: tuple[facts.NegativeRecord, ...] | None = None,
+    last: dict[str, str] | None = None,
 ) -> list[Finding]:
     """The automatic flags (DM1–DM4) of one listed unit in one cycle; computed when read, since
-    DM1 depends on the clock."""
+    DM1 depends on the clock. ``records`` and ``last`` may be given (loaded in bulk by
+    :func:`flags_of_many`)."""
     now = now or timezone.now()
     the_form = form(filing.form_version if filing else the_cycle.form_version)
     submitted = filing is not None and filing.state != FilingState.DRAFT
     values = filing.values if filing is not None and submitted else {}
+    if values and last is None:
+        last = previous_values(entry, the_cycle.year)
     return rules.filing_flags(
         the_cycle,
         the_form,
@@ -138,11 +145,47 @@ def flags(
             category=entry.category,
             filed_at=filing.filed_at if filing is not None and submitted else None,
             values=values,
-            last_values=previous_values(entry, the_cycle.year) if values else {},
-            records=_records(entry),
+            last_values=(last or {}) if values else {},
+            records=_records(entry) if records is None else records,
         ),
         now,
     )
+
+
+def flags_of_many(
+    pairs: list[tuple[ProvincialListEntry, Filing | None]],
+    the_cycle: rules.Cycle,
+    now: dt.datetime | None = None,
+) -> list[list[Finding]]:
+    """:func:`flags` for many units at once, with their records and last year's values loaded
+    in a few queries (a province's list page shows hundreds)."""
+    now = now or timezone.now()
+    usccs = {entry.uscc for entry, _ in pairs if entry.uscc}
+    names = {entry.name_normalised for entry, _ in pairs}
+    by_uscc: dict[str, list[facts.NegativeRecord]] = {}
+    by_name: dict[str, list[facts.NegativeRecord]] = {}
+    with unscoped():
+        for r in NegativeRecord.objects.filter(uscc__in=usccs):
+            by_uscc.setdefault(r.uscc, []).append(_as_fact(r))
+        for r in NegativeRecord.objects.filter(uscc="", name_normalised__in=names):
+            by_name.setdefault(r.name_normalised, []).append(_as_fact(r))
+        last_rows = (
+            Filing.objects.filter(entry_id__in=[e.pk for e, _ in pairs], cycle_year=the_cycle.year - 1)
+            .exclude(state=FilingState.DRAFT)
+            .values_list("entry_id", "values")
+        )
+        last_by_entry = {entry_id: dict(values or {}) for entry_id, values in last_rows}
+    return [
+        flags(
+            entry,
+            the_cycle,
+            filing,
+            now,
+            records=tuple(by_uscc.get(entry.uscc, [])) + tuple(by_name.get(entry.name_normalised, [])),
+            last=last_by_entry.get(entry.pk, {}),
+        )
+        for entry, filing in pairs
+    ]
 
 
 # --- filing -----------------------------------------------------------------------------------

@@ -85,11 +85,11 @@ def dynamic_home(request: HttpRequest) -> HttpResponse:
         .select_related("entry", "unit")
         .order_by("unit__order", "entry__name")
     )
-    context["filings"] = [(f, service.flags(f.entry, the_cycle, f, now)) for f in filings]
-    context["missing"] = [
-        (e, service.flags(e, the_cycle, None, now))
-        for e in progress.entries_without_filing(the_cycle, unit_ids)
-    ]
+    missing = progress.entries_without_filing(the_cycle, unit_ids)
+    pairs: list[tuple[ProvincialListEntry, Filing | None]] = [(f.entry, f) for f in filings]
+    found = service.flags_of_many(pairs + [(e, None) for e in missing], the_cycle, now)
+    context["filings"] = list(zip(filings, found[: len(filings)], strict=True))
+    context["missing"] = list(zip(missing, found[len(filings) :], strict=True))
     context["proposals_url"] = progress.proposals_url()
     return render(request, "web/dynamic_home.html", context)
 
