@@ -22,28 +22,36 @@ from greenlist.rules import filing as rules
 from greenlist.scoping import unscoped
 
 
-def _values(entry: ProvincialListEntry, the_form: rules.Form, *, worse: bool = False) -> dict[str, str]:
+def _values(
+    entry: ProvincialListEntry, the_form: rules.Form, year: int, *, worse: bool = False
+) -> dict[str, str]:
+    """A unit's table for ``year``: a profile fixed by its uscc, moved a little each year."""
     rng = random.Random(f"{entry.uscc}:{entry.category}")
-    intensity = Decimal(rng.randrange(30, 90)) / 100
-    output = rng.randrange(5_000, 200_000)
+    drift = random.Random(f"{entry.uscc}:{entry.category}:{year}")
+
+    def moved(base: float, spread: float = 0.03) -> Decimal:
+        return Decimal(str(round(base * (1 + drift.uniform(-spread, spread)), 3)))
+
+    intensity = moved(rng.randrange(30, 90) / 100, 0.02) * (Decimal("1.15") if worse else 1)
+    output = int(moved(rng.randrange(5_000, 200_000)))
     values = {
         "output_value": str(output),
         "energy_total": str(int(output * intensity)),
-        "energy_intensity": str(intensity * (Decimal("1.15") if worse else 1)),
+        "energy_intensity": str(intensity.quantize(Decimal("0.001"))),
         "co2_total": str(int(output * intensity * Decimal("2.5"))),
-        "co2_intensity": str(intensity * Decimal("2.5")),
-        "renewable_share": str(rng.randrange(3, 40)),
-        "water_intake": str(rng.randrange(10_000, 900_000)),
-        "water_reuse": str(rng.randrange(80, 99)),
-        "solid_waste_reuse": str(rng.randrange(85, 100)),
-        "land_output": str(rng.randrange(100, 900)),
-        "green_supplier_share": str(rng.randrange(20, 80)),
-        "retrofit_investment": str(rng.randrange(0, 3_000)),
+        "co2_intensity": str((intensity * Decimal("2.5")).quantize(Decimal("0.001"))),
+        "renewable_share": str(rng.randrange(3, 40) + drift.randrange(0, 3)),
+        "water_intake": str(int(moved(rng.randrange(10_000, 900_000)))),
+        "water_reuse": str(min(99, rng.randrange(80, 97) + drift.randrange(0, 3))),
+        "solid_waste_reuse": str(min(100, rng.randrange(85, 98) + drift.randrange(0, 3))),
+        "land_output": str(int(moved(rng.randrange(100, 900)))),
+        "green_supplier_share": str(rng.randrange(20, 80) + drift.randrange(0, 3)),
+        "retrofit_investment": str(drift.randrange(0, 3_000)),
         "certificates": rng.choice(["ISO 14001、ISO 50001", "ISO 14001", "ISO 9001、ISO 14001、ISO 45001"]),
         "accidents": "无",
         "name_changed": "否",
         "boundary_changed": "否",
-        "score": str(rng.randrange(70, 96)),
+        "score": str(rng.randrange(70, 94) + drift.randrange(0, 3)),
     }
     codes = {f.code for f in the_form.fields_for(entry.category)}
     return {k: v for k, v in values.items() if k in codes}
@@ -73,7 +81,7 @@ def load_dynamic_demo() -> int:
         for index, entry in enumerate(entries):
             if index % 2 or entry.unit_id not in cities:
                 continue  # half the units have not filed yet
-            last = _values(entry, the_form)
+            last = _values(entry, the_form, the_cycle.data_year - 1)
             Filing.objects.create(
                 entry=entry,
                 cycle_year=the_cycle.year - 1,
@@ -83,7 +91,7 @@ def load_dynamic_demo() -> int:
                 filed_at=the_cycle.filing_deadline - dt.timedelta(days=365),
                 submitted_at=the_cycle.filing_deadline - dt.timedelta(days=365),
             )
-            this = _values(entry, the_form, worse=index % 12 == 0)
+            this = _values(entry, the_form, the_cycle.data_year, worse=index % 12 == 0)
             if index % 46 == 0 and "name_changed" in this:
                 this.update(name_changed="是", new_name=f"{entry.name[:-4]}（集团）有限公司")
             late = index % 30 == 4
