@@ -206,3 +206,42 @@ def test_the_progress_page_counts_per_city_with_the_countdown(filed):
     rows = {r.unit.name: r for r in city_progress(service.cycle(2025), list(RecommendingUnit.objects.all()))}
     assert (rows["石家庄市"].listed, rows["石家庄市"].filed, rows["石家庄市"].accepted) == (5, 1, 1)
     assert (rows["唐山市"].filed, rows["唐山市"].audited) == (1, 0)
+
+
+def test_the_standing_page_shows_history_the_national_average_and_the_watchlist(personas):
+    from greenlist.registry.models import ProvincialListEntry
+    from tests.conftest import new_uscc, unit
+
+    with unscoped():
+        entries = list(ProvincialListEntry.objects.filter(level="provincial").order_by("pk"))
+        bottom = entries[0]
+        for year in (2022, 2023, 2024):
+            for index, entry in enumerate(entries):
+                UnitScore.objects.create(
+                    entry=entry, year=year, score=Decimal(60 if entry == bottom else 80 + index)
+                )
+        for score in (88, 92):
+            national = ProvincialListEntry.objects.create(
+                uscc=new_uscc(),
+                name=f"国家级工厂{score}",
+                category="factory",
+                level="national",
+                unit=unit("唐山市"),
+                year=2020,
+                status="active",
+            )
+            UnitScore.objects.create(entry=national, year=2024, score=Decimal(score))
+    page = personas.client(personas.province).get("/dynamic/standing/?category=factory&level=provincial")
+    table = page.context["table"]
+    assert table.years == [2022, 2023, 2024]
+    assert table.watchlist == [bottom]
+    assert table.averages[2024].average == Decimal("90.00")
+    text = page.content.decode()
+    assert f'{bottom.name} <strong class="bad">观察</strong>' in text
+    city_b = personas.client(personas.city_b).get("/dynamic/standing/?category=factory&level=provincial")
+    names = {row.entry.name for row in city_b.context["table"].rows}
+    assert names == {e.name for e in entries if e.unit.name == "唐山市"}
+    only = personas.client(personas.province).get(
+        "/dynamic/standing/?category=factory&level=provincial&unit=tangshan"
+    )
+    assert {row.entry.unit.name for row in only.context["table"].rows} == {"唐山市"}

@@ -298,8 +298,16 @@ def standing(request: HttpRequest) -> HttpResponse:
         level = ListLevel(request.GET.get("level") or ListLevel.PROVINCIAL.value)
     except ValueError as exc:
         raise Http404("类别或级别不正确。") from exc
+    unit_ids = _unit_ids(user)
+    units = units_in_view(request)
+    chosen = request.GET.get("unit", "")
+    if user.is_province and chosen:
+        picked = [u.pk for u in units if u.code == chosen]
+        if not picked:
+            raise Http404("推荐单位不正确。")
+        unit_ids = picked
     with unscoped():
-        table = progress.standing_table(category, level, _unit_ids(user))
+        table = progress.standing_table(category, level, unit_ids)
     return render(
         request,
         "web/dynamic_standing.html",
@@ -309,6 +317,8 @@ def standing(request: HttpRequest) -> HttpResponse:
             "levels": list(ListLevel),
             "category": category,
             "level": level,
+            "units": units if user.is_province else [],
+            "unit": chosen,
         },
     )
 
