@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldError
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -86,7 +87,10 @@ def _proposal_counts(units: list[int]) -> dict[int, int] | None:
         return None
     unit_field = "entry__unit_id" if any(f.name == "entry" for f in model._meta.fields) else "unit_id"
     manager = getattr(model, "unscoped", model._default_manager)
-    rows = manager.filter(**{f"{unit_field}__in": units}).values_list(unit_field, flat=True)
+    try:
+        rows = list(manager.filter(**{f"{unit_field}__in": units}).values_list(unit_field, flat=True))
+    except FieldError:
+        return None  # a register without a unit to count by: the column shows "—"
     return dict(Counter(rows))
 
 
