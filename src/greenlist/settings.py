@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "greenlist.campaign",
     "greenlist.screening",
     "greenlist.audit",
+    "greenlist.selection",
     "greenlist.web",
     "greenlist.ops",
     "greenlist.commands",

@@ -192,6 +192,9 @@ class Application(models.Model):
 
     @staticmethod
     def scope_filter(scope: Scope) -> Q | None:
+        if scope.expert_id is not None:
+            # A review expert sees the applications assigned to them (greenlist.selection).
+            return Q(review_assignments__expert_id=scope.expert_id, review_assignments__withdrawn_at=None)
         return _unit_or_org_scope(scope)
 
     @property
