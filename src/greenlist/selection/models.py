@@ -156,6 +156,9 @@ class MeetingDecision(models.Model):
         verbose_name = verbose_name_plural = "会审决定"
         base_manager_name = "unscoped"
 
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.application_id} → {self.target}"
+
     @staticmethod
     def scope_filter(scope: Scope) -> Q | None:
         return None
