@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from greenlist.web.views import (
     account,
@@ -80,4 +80,5 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", screening.job_progress, name="job_progress"),
     path("jobs/<int:pk>/retry/", screening.job_retry, name="job_retry"),
     path("templates/<str:name>/", screening.template_download, name="template"),
+    path("", include("greenlist.selection.urls")),
 ]
