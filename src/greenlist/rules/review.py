@@ -114,7 +114,7 @@ def validate_scores(
         if not value.is_finite() or value < 0 or value > item.max:
             errors[item.id] = f"“{item.label}”的分数 {raw} 超出范围，请填写 0 至 {item.max} 之间的分数。"
             continue
-        if value != value.quantize(Decimal("0.5")):
+        if (value * 2) % 1 != 0:
             errors[item.id] = f"“{item.label}”的分数 {raw} 须为 0.5 的整数倍。"
             continue
         points[item.id] = value
