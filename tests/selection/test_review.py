@@ -25,7 +25,13 @@ def test_the_province_adds_an_expert_on_the_web(world):
     client = world.client(world.province)
     response = client.post(
         "/review/experts/",
-        {"name": "赵工", "field": "园区规划", "organisation": "河北省规划院", "contact": "0311-9", "active": "on"},
+        {
+            "name": "赵工",
+            "field": "园区规划",
+            "organisation": "河北省规划院",
+            "contact": "0311-9",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     with unscoped():
@@ -40,7 +46,12 @@ def test_a_city_may_not_touch_the_pool(world):
     client = world.client(world.city)
     with unscoped():
         before = Expert.objects.count()
-    assert client.post("/review/experts/", {"name": "x", "field": "x", "organisation": "x", "contact": "x"}).status_code == 403
+    assert (
+        client.post(
+            "/review/experts/", {"name": "x", "field": "x", "organisation": "x", "contact": "x"}
+        ).status_code
+        == 403
+    )
     with unscoped():
         assert Expert.objects.count() == before
 
@@ -188,20 +199,34 @@ def test_the_meeting_decides_through_the_workflow(world):
     client = world.client(world.province)
     response = client.post(
         "/review/meetings/",
-        {"kind": "topic", "held_on": "2024-08-01", "title": "省级绿色制造名单专题会审", "attendees": "张三 节能处处长"},
+        {
+            "kind": "topic",
+            "held_on": "2024-08-01",
+            "title": "省级绿色制造名单专题会审",
+            "attendees": "张三 节能处处长",
+        },
     )
     assert response.status_code == 302
     with unscoped():
         meeting = ReviewMeeting.objects.get()
     client.post(
         f"/review/meetings/{meeting.pk}/",
-        {"application": world.app_a.pk, "target": "province_recommended", "basis": "专家评审平均分 88 分，排名第一"},
+        {
+            "application": world.app_a.pk,
+            "target": "province_recommended",
+            "basis": "专家评审平均分 88 分，排名第一",
+        },
     )
-    client.post(f"/review/meetings/{meeting.pk}/", {"application": world.app_b.pk, "target": "province_not_recommended", "basis": ""})
+    client.post(
+        f"/review/meetings/{meeting.pk}/",
+        {"application": world.app_b.pk, "target": "province_not_recommended", "basis": ""},
+    )
     with unscoped():
         assert Application.objects.get(pk=world.app_a.pk).state == "province_recommended"
         assert Application.objects.get(pk=world.app_b.pk).state == "city_recommended"  # no basis: refused
-        move = AuditEvent.objects.filter(action=Action.APPLICATION_TRANSITION, object_id=str(world.app_a.pk)).last()
+        move = AuditEvent.objects.filter(
+            action=Action.APPLICATION_TRANSITION, object_id=str(world.app_a.pk)
+        ).last()
         assert move is not None
         assert "专题会审" in move.reason
         assert "省级绿色制造名单专题会审" in move.reason

@@ -450,6 +450,7 @@ def add_objection(
     """Enter a real-name written objection received during the period. The evidence, when given,
     passes the upload checks on its content first."""
     require_province(actor)
+    notice = PublicNotice.unscoped.get(pk=notice.pk)  # finalised since the caller read it?
     listed = {int(e["id"]): str(e["name"]) for e in notice.entries}
     if application_id not in listed:
         raise RuleRefused("异议对象须为本次公示名单中的单位，请从名单中选择。")
@@ -457,6 +458,11 @@ def add_objection(
         raise RuleRefused("异议须实名书面提出：请填写异议人姓名（或单位）、联系方式和书面异议内容。")
     if notice.finalised_at is not None:
         raise RuleRefused("该公示已形成最终名单，不能再登记异议。")
+    if not notice.starts_on <= received_on <= notice.ends_on:
+        raise RuleRefused(
+            f"收到日期 {received_on:%Y-%m-%d} 不在公示期（{notice.starts_on:%Y-%m-%d} 至 "
+            f"{notice.ends_on:%Y-%m-%d}）内：逾期提出的异议不予受理，如系录入错误请更正收到日期。"
+        )
     detected = ""
     if evidence is not None:
         try:
