@@ -74,7 +74,8 @@ def _check_expert_user(user: User | None, expert_pk: int | None) -> None:
         raise RuleRefused(
             f"账号“{user.username}”的角色为{user.get_role_display()}，专家须关联“评审专家”角色的账号。"
         )
-    taken = Expert.unscoped.filter(user=user).exclude(pk=expert_pk).first()
+    others = Expert.unscoped.filter(user=user)
+    taken = (others.exclude(pk=expert_pk) if expert_pk is not None else others).first()
     if taken is not None:
         raise RuleRefused(f"账号“{user.username}”已关联专家{taken.name}，一个账号只能关联一位专家。")
 
