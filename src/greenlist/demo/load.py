@@ -18,6 +18,7 @@ from greenlist.campaign.workflow import State
 from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
 from greenlist.demo.generate import DemoData, generate
+from greenlist.demo.selection import load_selection
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -74,6 +75,7 @@ def load_demo() -> dict[str, int]:
                 object_label="演示数据",
                 details={"applications": len(data.applications)},
             )
+        load_selection(batch, province)
         return summary()
 
 

@@ -372,6 +372,10 @@ def decide(
 # 公示 and objections -----------------------------------------------------------------------------
 
 
+def default_notice_title(batch: Batch) -> str:
+    return f"关于{batch.title.removesuffix('推荐')}拟推荐名单的公示"
+
+
 def notice_entries(batch: Batch) -> list[dict[str, str | int]]:
     """The list as published: name, category and city only (no person, no contact, no uscc)."""
     applications = Application.objects.filter(batch=batch, state=State.PROVINCE_RECOMMENDED).select_related(

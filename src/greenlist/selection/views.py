@@ -245,7 +245,7 @@ def notices(request: HttpRequest) -> HttpResponse:
     form = NoticeForm(
         request.POST or None,
         initial={
-            "title": f"关于{batch.title}拟推荐名单的公示",
+            "title": services.default_notice_title(batch),
             "starts_on": timezone.localdate(),
             "days": params.days,
         },
