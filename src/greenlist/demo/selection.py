@@ -45,7 +45,7 @@ def load_selection(batch: Batch, province: User) -> None:
     if Expert.unscoped.exists():
         return
     units = {u.name: u for u in RecommendingUnit.objects.all()}
-    experts = []
+    experts: list[Expert] = []
     for name, field, organisation, city, username in EXPERTS:
         experts.append(
             services.add_expert(
