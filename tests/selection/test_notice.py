@@ -107,6 +107,10 @@ def test_the_public_page_needs_no_login_and_shows_only_its_list(world, other_bat
     # Cacheable by any proxy for a few minutes.
     assert "public" in response["Cache-Control"]
     assert "max-age=300" in response["Cache-Control"]
+    # A browser revalidating its copy gets 304 without the body.
+    again = Client().get(f"/gongshi/{notice.pk}/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
     # The other batch's page shows its own list only.
     other_page = Client().get(f"/gongshi/{other.pk}/").content.decode()
     assert "别批次丁有限公司" in other_page

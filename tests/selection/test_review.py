@@ -243,3 +243,25 @@ def test_scoring_closes_once_the_province_has_decided(world):
         Application.objects.filter(pk=world.app_a.pk).update(state="province_recommended")
         with pytest.raises(services.RuleRefused, match="评分已截止"):
             services.score(assignment, {}, actor=world.user_1)
+
+
+def test_an_expert_may_recuse_before_scoring(world):
+    assignment = assigned(world, world.app_a, world.expert_1)
+    client = world.client(world.user_1)
+    client.post(f"/review/sheets/{assignment.pk}/", {"action": "recuse", "reason": ""})
+    with unscoped():
+        assert ReviewAssignment.objects.get(pk=assignment.pk).withdrawn_at is None
+    response = client.post(
+        f"/review/sheets/{assignment.pk}/", {"action": "recuse", "reason": "曾为该企业提供咨询"}
+    )
+    assert response.status_code == 302
+    with unscoped():
+        assert ReviewAssignment.objects.get(pk=assignment.pk).withdrawn_at is not None
+        event = AuditEvent.objects.get(action=Action.EXPERT_ASSIGNMENT_WITHDRAWN)
+        assert event.reason == "曾为该企业提供咨询"
+        assert event.details["by"] == "expert"
+    assert client.get(f"/review/sheets/{assignment.pk}/").status_code == 404
+    # The province may assign the expert again later (the same row comes back).
+    again = assigned(world, world.app_a, world.expert_1)
+    assert again.pk == assignment.pk
+    assert again.withdrawn_at is None

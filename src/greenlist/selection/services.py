@@ -216,6 +216,28 @@ def _own(assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
     return current
 
 
+def recuse(assignment: ReviewAssignment, *, actor: User, reason: str) -> ReviewAssignment:
+    """The expert declares a conflict and steps back (申请回避): the assignment is withdrawn, with
+    the expert's reason, before any score is given."""
+    if not reason.strip():
+        raise RuleRefused("请写明需要回避的原因（如任职、亲属或经济往来关系）。")
+    with transaction.atomic():
+        current = _own(assignment, actor)
+        if current.scored_at is not None:
+            raise RuleRefused("已提交评分，不能再申请回避；请联系省厅撤回分配。")
+        current.withdrawn_at = timezone.now()
+        current.save(update_fields=["withdrawn_at"])
+        record(
+            actor=actor,
+            action=Action.EXPERT_ASSIGNMENT_WITHDRAWN,
+            obj=current,
+            unit=current.application.unit,
+            reason=reason.strip(),
+            details={"by": "expert", "conflict_declared": True},
+        )
+    return current
+
+
 def declare(assignment: ReviewAssignment, *, actor: User, confirmed: bool) -> ReviewAssignment:
     """The expert's own declaration of no conflict, signed by ticking the confirmation."""
     if not confirmed:

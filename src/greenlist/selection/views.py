@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -145,6 +147,10 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     entered: dict[str, str] = dict(assignment.points)
     if request.method == "POST":
         try:
+            if request.POST.get("action") == "recuse":
+                services.recuse(assignment, actor=user, reason=request.POST.get("reason", ""))
+                messages.success(request, "已申请回避，该申报已从您的评审任务中撤回。")
+                return redirect("review_home")
             if request.POST.get("action") == "declare":
                 services.declare(assignment, actor=user, confirmed=request.POST.get("confirm") == "on")
                 messages.success(request, "已签署无利益冲突声明，可以开始评分。")
@@ -358,10 +364,15 @@ def notice_final(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 # The public page ----------------------------------------------------------------------------------
 
-PUBLIC_MAX_AGE = 300  # seconds: a published notice changes only when the province finalises it
+PUBLIC_MAX_AGE = 300
+# An ETag from the page itself: a reader's browser revalidating gets 304 without the body.
+conditional_get = decorator_from_middleware(
+    ConditionalGetMiddleware
+)  # seconds: a published notice changes only when the province finalises it
 
 
 @require_GET
+@conditional_get
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """No login. One row read (the notice with its precomputed list and its batch's title);
