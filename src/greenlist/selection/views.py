@@ -8,10 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.decorators import decorator_from_middleware
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -364,15 +363,10 @@ def notice_final(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 # The public page ----------------------------------------------------------------------------------
 
-PUBLIC_MAX_AGE = 300
-# An ETag from the page itself: a reader's browser revalidating gets 304 without the body.
-conditional_get = decorator_from_middleware(
-    ConditionalGetMiddleware
-)  # seconds: a published notice changes only when the province finalises it
+PUBLIC_MAX_AGE = 300  # seconds: a published notice changes only when the province finalises it
 
 
 @require_GET
-@conditional_get
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """No login. One row read (the notice with its precomputed list and its batch's title);
@@ -388,4 +382,8 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
         {"notice": notice, "status": status, "today": today},
     )
     response["X-Robots-Tag"] = "noarchive"
-    return response
+    # An ETag from the page itself: a reader's browser revalidating gets 304 without the body.
+    set_response_etag(response)
+    conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+    assert isinstance(conditional, HttpResponse)  # given a response, it returns one (or a 304)
+    return conditional
