@@ -4,6 +4,7 @@ score sheet, aggregation on the province's page, and the meeting's decision."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from greenlist.accounts.scopes import scope_for
 from greenlist.audit.models import Action, AuditEvent
@@ -265,3 +266,25 @@ def test_an_expert_may_recuse_before_scoring(world):
     again = assigned(world, world.app_a, world.expert_1)
     assert again.pk == assignment.pk
     assert again.withdrawn_at is None
+
+
+def test_a_pool_entry_links_only_an_expert_login(world):
+    client = world.client(world.province)
+    page = client.post(
+        f"/review/experts/{world.expert_3.pk}/",
+        {
+            "name": "王工",
+            "field": "节能",
+            "organisation": "燕山大学",
+            "contact": "1",
+            "user": world.city.pk,
+            "active": "on",
+        },
+    ).content.decode()
+    assert "选择一个有效的选项" in page  # the form offers expert logins only
+    with unscoped():
+        assert Expert.objects.get(pk=world.expert_3.pk).user_id == world.user_3.pk
+        expert = Expert.objects.get(pk=world.expert_3.pk)
+        expert.user = world.city
+        with pytest.raises(ValidationError, match="评审专家"):
+            expert.full_clean()

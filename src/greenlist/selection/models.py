@@ -8,6 +8,7 @@ precomputed list (``PublicNotice.entries``), never the applications.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -56,6 +57,14 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.organisation}）"
+
+    def clean(self) -> None:
+        # Every door that saves through a form (the web page, the admin) checks the login's role.
+        super().clean()
+        if self.user_id is not None and self.user is not None and self.user.role != "expert":
+            raise ValidationError(
+                {"user": "专家须关联“评审专家”角色的登录账号，请先将该账号的角色改为评审专家。"}
+            )
 
     @staticmethod
     def scope_filter(scope: Scope) -> Q | None:
