@@ -288,3 +288,14 @@ def test_a_pool_entry_links_only_an_expert_login(world):
         expert.user = world.city
         with pytest.raises(ValidationError, match="评审专家"):
             expert.full_clean()
+
+
+def test_the_admin_lists_the_pool_and_the_records_for_the_province_only(world):
+    client = world.client(world.province)
+    page = client.get("/admin/selection/expert/").content.decode()
+    assert "张工" in page
+    assert "河北工业大学" in page
+    for path in ("reviewassignment", "reviewmeeting", "publicnotice", "objection"):
+        assert client.get(f"/admin/selection/{path}/").status_code == 200
+        assert client.get(f"/admin/selection/{path}/add/").status_code == 403  # changed only by its moves
+    assert world.client(world.user_1).get("/admin/selection/expert/").status_code == 302
