@@ -19,6 +19,63 @@ from greenlist.campaign.models import Attachment, ExperienceReport, Job
 from greenlist.dynamic.models import Filing, OnSiteCheck
 from greenlist.registry.models import ProvincialListEntry
 from greenlist.scoping import unscoped
+from greenlist.selection.models import Expert, Objection, PublicNotice, ReviewAssignment, ReviewMeeting
+
+
+def selection(p: Any) -> Any:
+    """The province's selection records (greenlist.selection), made once per test."""
+    if not hasattr(p, "sel_notice"):
+        with unscoped():
+            batch = p.app_x.batch
+            p.sel_expert = Expert.objects.create(
+                name="矩阵专家", field="节能", organisation="某大学", contact="1"
+            )
+            p.sel_assignment = ReviewAssignment.objects.create(
+                application=p.app_x, expert=p.sel_expert, assigned_by=p.province
+            )
+            p.sel_meeting = ReviewMeeting.objects.create(
+                batch=batch,
+                kind="topic",
+                held_on="2024-08-01",
+                title="会审",
+                attendees="甲",
+                recorded_by=p.province,
+            )
+            p.sel_notice = PublicNotice.objects.create(
+                batch=batch,
+                title="公示",
+                starts_on="2024-08-01",
+                ends_on="2024-08-05",
+                days=5,
+                contact="节能处",
+                entries=[
+                    {
+                        "id": p.app_x.pk,
+                        "name": "甲",
+                        "category": "factory",
+                        "category_label": "绿色工厂",
+                        "city": "石家庄市",
+                    }
+                ],
+                published_by=p.province,
+            )
+            p.sel_objection = Objection.objects.create(
+                notice=p.sel_notice,
+                application_id_listed=p.app_x.pk,
+                listed_name="甲",
+                name="周某",
+                contact="1",
+                statement="异议",
+                received_on="2024-08-02",
+                entered_by=p.province,
+                evidence=SimpleUploadedFile("e.pdf", b"%PDF-1.4\n%%EOF\n"),
+                evidence_type="pdf",
+                outcome="dismissed",
+                outcome_text="不属实",
+                closed_at="2024-08-04T10:00:00+08:00",
+            )
+    return p
+
 
 PERSONAS = [
     "province",
@@ -113,6 +170,22 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "dynamic_standing": ("GET", lambda p: "/dynamic/standing/", {}),
     "dynamic_import": ("GET", lambda p: "/dynamic/import/", {}),
     "dynamic_template": ("GET", lambda p: "/dynamic/import/template.xlsx", {}),
+    "review_experts": ("GET", lambda p: "/review/experts/", {}),
+    "review_expert_edit": ("GET", lambda p: f"/review/experts/{selection(p).sel_expert.pk}/", {}),
+    "review_assignments": ("GET", lambda p: "/review/assignments/", {}),
+    "review_home": ("GET", lambda p: "/review/", {}),
+    "review_sheet": ("GET", lambda p: f"/review/sheets/{selection(p).sel_assignment.pk}/", {}),
+    "review_meetings": ("GET", lambda p: "/review/meetings/", {}),
+    "review_meeting": ("GET", lambda p: f"/review/meetings/{selection(p).sel_meeting.pk}/", {}),
+    "notices": ("GET", lambda p: "/notices/", {}),
+    "notice_detail": ("GET", lambda p: f"/notices/{selection(p).sel_notice.pk}/", {}),
+    "objection_evidence": (
+        "GET",
+        lambda p: f"/notices/{selection(p).sel_notice.pk}/objections/{p.sel_objection.pk}/evidence/",
+        {},
+    ),
+    "notice_final": ("GET", lambda p: f"/notices/{selection(p).sel_notice.pk}/final.xlsx", {}),
+    "gongshi": ("GET", lambda p: f"/gongshi/{selection(p).sel_notice.pk}/", {}),
     "api:openapi-json": ("GET", lambda p: "/api/openapi.json", {}),
     "api:openapi-view": ("GET", lambda p: "/api/docs", {}),
     "api:api-root": ("GET", lambda p: "/api/", {}),
@@ -216,6 +289,21 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "dynamic_standing": (200, 200, 200, 403, 403, 403, 403, 403, 302),
     "dynamic_import": (403, 200, 200, 403, 403, 403, 403, 403, 302),
     "dynamic_template": (200, 200, 200, 403, 403, 403, 403, 403, 302),
+    # The province's selection (greenlist.selection); the expert's own pages refuse every other
+    # role (the expert persona has its own table in tests/selection/test_matrix.py).
+    "review_experts": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "review_expert_edit": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "review_assignments": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "review_home": (403, 403, 403, 403, 403, 403, 403, 403, 302),
+    "review_sheet": (403, 403, 403, 403, 403, 403, 403, 403, 302),
+    "review_meetings": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "review_meeting": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "notices": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "notice_detail": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "objection_evidence": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "notice_final": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    # The public 公示 page: no login, the same for everyone.
+    "gongshi": (200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
 EXPECTED = {name: dict(zip(PERSONAS, row, strict=True)) for name, row in EXPECTED_ROWS.items()}
 

@@ -11,6 +11,14 @@ from greenlist.campaign.models import Application, Attachment, Consultation, Uni
 from greenlist.dynamic.models import Filing, FilingReview, OnSiteCheck
 from greenlist.registry.models import NegativeRecord, Organisation, ProvincialListEntry
 from greenlist.scoping import Scope, ScopeError, scope, unscoped
+from greenlist.selection.models import (
+    Expert,
+    MeetingDecision,
+    Objection,
+    PublicNotice,
+    ReviewAssignment,
+    ReviewMeeting,
+)
 
 
 def visible(model, user: User | None) -> set[int]:
@@ -242,3 +250,113 @@ def test_dynamic_records_province_sees_all_cities_and_applicants_their_own(filin
     assert visible(model, None) == set()
     with pytest.raises(ScopeError, match="未设定数据范围"):
         list(model.objects.all())
+
+
+# The province's selection (greenlist.selection): the province sees it all, a review expert their
+# own pool entry and assignments (and the applications behind them), everyone else nothing.
+SELECTION = [Expert, ReviewAssignment, ReviewMeeting, MeetingDecision, PublicNotice, Objection]
+OUTSIDERS = ["city_a", "city_b", "dept_a", "applicant_x", "applicant_y", "evaluator"]
+
+
+@pytest.fixture
+def reviewed(world, batch):
+    with unscoped():
+        world.expert_user = User.objects.create(username="s_expert", role="expert")
+        world.other_expert_user = User.objects.create(username="s_expert_other", role="expert")
+        world.expert = Expert.objects.create(
+            name="甲专家", field="节能", organisation="某大学", contact="1", user=world.expert_user
+        )
+        world.other_expert = Expert.objects.create(
+            name="乙专家", field="节能", organisation="某学院", contact="2", user=world.other_expert_user
+        )
+        world.assignment = ReviewAssignment.objects.create(
+            application=world.app_x, expert=world.expert, assigned_by=world.province
+        )
+        world.other_assignment = ReviewAssignment.objects.create(
+            application=world.app_y, expert=world.other_expert, assigned_by=world.province
+        )
+        meeting = ReviewMeeting.objects.create(
+            batch=batch,
+            kind="joint",
+            held_on="2024-08-01",
+            title="联审",
+            attendees="甲",
+            recorded_by=world.province,
+        )
+        MeetingDecision.objects.create(
+            meeting=meeting, application=world.app_x, target="province_recommended", basis="x"
+        )
+        notice = PublicNotice.objects.create(
+            batch=batch,
+            title="公示",
+            starts_on="2024-08-01",
+            ends_on="2024-08-05",
+            days=5,
+            contact="节能处",
+            entries=[],
+            published_by=world.province,
+        )
+        Objection.objects.create(
+            notice=notice,
+            application_id_listed=world.app_x.pk,
+            listed_name="甲",
+            name="周某",
+            contact="1",
+            statement="x",
+            received_on="2024-08-02",
+            entered_by=world.province,
+        )
+    return world
+
+
+@pytest.mark.parametrize("model", SELECTION, ids=lambda m: m.__name__)
+def test_the_province_sees_all_of_the_selection(reviewed, model):
+    assert visible(model, reviewed.province) == all_rows(model)
+    assert all_rows(model)
+
+
+@pytest.mark.parametrize("model", SELECTION, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_no_other_role_sees_the_selection(reviewed, model, who):
+    assert visible(model, getattr(reviewed, who)) == set()
+
+
+@pytest.mark.parametrize("model", SELECTION, ids=lambda m: m.__name__)
+def test_selection_queries_need_a_scope(reviewed, model):
+    assert visible(model, None) == set()
+    with pytest.raises(ScopeError, match="未设定数据范围"):
+        list(model.objects.all())
+
+
+def test_an_expert_sees_only_their_assignments(reviewed):
+    w = reviewed
+    assert visible(ReviewAssignment, w.expert_user) == {w.assignment.pk}
+    assert visible(Expert, w.expert_user) == {w.expert.pk}
+    assert visible(Application, w.expert_user) == {w.app_x.pk}
+    assert visible(Attachment, w.expert_user) == rows_of(Attachment, "石家庄市")
+    assert visible(Application, w.other_expert_user) == {w.app_y.pk}
+    for model in (
+        Consultation,
+        UnitSubmission,
+        Organisation,
+        NegativeRecord,
+        ReviewMeeting,
+        MeetingDecision,
+        PublicNotice,
+        Objection,
+    ):
+        assert visible(model, w.expert_user) == set()
+    # A withdrawn assignment, or an expert taken out of the pool, sees nothing any more.
+    with unscoped():
+        ReviewAssignment.objects.filter(pk=w.assignment.pk).update(withdrawn_at="2024-08-02T00:00:00+08:00")
+    assert visible(Application, w.expert_user) == set()
+    with unscoped():
+        Expert.objects.filter(pk=w.other_expert.pk).update(active=False)
+    assert scope_for(w.other_expert_user) == Scope.nothing()
+
+
+def test_an_expert_account_without_a_pool_entry_sees_nothing(reviewed):
+    with unscoped():
+        lonely = User.objects.create(username="s_expert_lonely", role="expert")
+    assert scope_for(lonely) == Scope.nothing()
+    assert visible(Application, lonely) == set()

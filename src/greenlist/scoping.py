@@ -32,6 +32,7 @@ class Scope:
     unit_id: int | None = None
     organisation_id: int | None = None
     evaluator_id: int | None = None
+    expert_id: int | None = None  # a review expert (greenlist.selection): their assignments only
     everything: bool = False
 
     @classmethod

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "greenlist.screening",
     "greenlist.dynamic",
     "greenlist.audit",
+    "greenlist.selection",
     "greenlist.web",
     "greenlist.ops",
     "greenlist.commands",

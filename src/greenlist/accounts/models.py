@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     CITY = "city", "推荐单位"
     DEPARTMENT = "department", "征求意见部门"
     PROVINCE = "province", "省工业和信息化厅"
+    EXPERT = "expert", "评审专家"
     ADMIN = "admin", "系统管理员"
 
 

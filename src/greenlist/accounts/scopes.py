@@ -10,7 +10,7 @@ from greenlist.scoping import Scope
 
 def scope_for(user: Any) -> Scope:
     """What ``user`` may see: the province everything; a city or department its unit; an applicant
-    its organisation; an evaluator its projects; anyone else (and a misconfigured account) nothing."""
+    its organisation; an evaluator its projects; a review expert the applications assigned to them; anyone else (and a misconfigured account) nothing."""
     if not getattr(user, "is_authenticated", False):
         return Scope.nothing()
     role = user.role
@@ -26,4 +26,10 @@ def scope_for(user: Any) -> Scope:
         return Scope(role=role, organisation_id=user.organisation_id)
     if role == "evaluator" and user.evaluator_id is not None:
         return Scope(role=role, evaluator_id=user.evaluator_id)
+    if role == "expert":
+        from greenlist.selection.models import Expert  # the pool lives in the selection app
+
+        expert_id = Expert.unscoped.filter(user_id=user.pk, active=True).values_list("pk", flat=True).first()
+        if expert_id is not None:
+            return Scope(role=role, expert_id=expert_id)
     return Scope.nothing()

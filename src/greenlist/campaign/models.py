@@ -71,6 +71,10 @@ def _unit_or_org_scope(scope: Scope) -> Q | None:
         return Q(organisation_id=scope.organisation_id)
     if scope.evaluator_id is not None:
         return Q(evaluator_id=scope.evaluator_id)
+    if scope.expert_id is not None:
+        # A review expert (greenlist.selection) sees the applications assigned to them, and their
+        # materials; one active assignment per expert and application, so the join adds no rows.
+        return Q(review_assignments__expert_id=scope.expert_id, review_assignments__withdrawn_at=None)
     return None
 
 

@@ -19,6 +19,7 @@ from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
 from greenlist.demo.dynamic import load_dynamic_demo
 from greenlist.demo.generate import DemoData, generate
+from greenlist.demo.selection import load_selection
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -76,6 +77,7 @@ def load_demo() -> dict[str, int]:
                 object_label="演示数据",
                 details={"applications": len(data.applications)},
             )
+        load_selection(batch, province)
         return summary()
 
 

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from greenlist.web.views import (
     account,
@@ -91,4 +91,5 @@ urlpatterns = [
     path("dynamic/standing/", dynamic.standing, name="dynamic_standing"),
     path("dynamic/import/", dynamic.filings_import, name="dynamic_import"),
     path("dynamic/import/template.xlsx", dynamic.filings_template, name="dynamic_template"),
+    path("", include("greenlist.selection.urls")),
 ]
