@@ -20,6 +20,7 @@ from greenlist.api.schemas import (
     JobOut,
     QuotaOut,
 )
+from greenlist.api.register import router as register_router
 from greenlist.api.workflow import router as workflow_router
 from greenlist.campaign.models import Application, Job
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
@@ -35,6 +36,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("", workflow_router)
+api.add_router("", register_router)
 
 
 def _application(a: Application) -> dict[str, Any]:

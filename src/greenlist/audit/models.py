@@ -40,6 +40,13 @@ class Action(models.IntegerChoices):
     ADMIN_RECORD_ADDED = 531, "管理后台新增记录"
     ADMIN_RECORD_CHANGED = 532, "管理后台修改记录"
     ADMIN_RECORD_DELETED = 533, "管理后台删除记录"
+    REGISTER_PROPOSED = 601, "提出名单调整建议"
+    REGISTER_PROPOSAL_APPROVED = 602, "批准名单调整建议"
+    REGISTER_PROPOSAL_REJECTED = 603, "驳回名单调整建议"
+    REGISTER_ENTRY_REMOVED = 604, "名单单位撤销"
+    REGISTER_ENTRY_RENAMED = 605, "名单单位更名"
+    REGISTER_EVENT_RECORDED = 606, "记录名单单位历史事项"
+    CULTIVATION_TARGET_NAMED = 607, "确定培育对象"
     DEMO_LOADED = 901, "加载演示数据"
 
 
