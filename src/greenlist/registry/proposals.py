@@ -11,6 +11,7 @@ name as a :class:`FormerName` for name matching, and renames the applicant recor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
+from greenlist.documents import register_summary
 from greenlist.registry.models import (
     FormerName,
     Organisation,
@@ -25,6 +27,7 @@ from greenlist.registry.models import (
     RegisterEvent,
     RegisterProposal,
 )
+from greenlist.registry.sync import load_province
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Category, ListLevel, ListStatus
 
@@ -334,3 +337,47 @@ def rename(
             details={"from": {"name": old_name}, "to": {"name": new_name}, "effective_on": on.isoformat()},
         )
     return siblings
+
+
+def summary(
+    decided: Iterable[RegisterProposal], *, date: dt.date | None = None
+) -> register_summary.ProposalSummary:
+    """The province's summary of ``decided`` proposals (approved ones are what it sends on)."""
+    province = load_province()
+    removals: list[register_summary.RemovalRow] = []
+    renames: list[register_summary.RenameRow] = []
+    for proposal in sorted(decided, key=lambda p: (p.entry.unit.order, p.effective_on, p.pk)):
+        entry = proposal.entry
+        kind = f"{ListLevel(entry.level).label}{Category(entry.category).label}"
+        if proposal.kind == RegisterProposal.Kind.REMOVAL:
+            removals.append(
+                register_summary.RemovalRow(
+                    unit=entry.unit.name,
+                    name=entry.name,
+                    uscc=entry.uscc,
+                    kind=kind,
+                    year=entry.year,
+                    reason=proposal.reason,
+                    effective_on=proposal.effective_on,
+                    document_number=proposal.document_number,
+                )
+            )
+        else:
+            event = entry.events.filter(kind=RegisterEvent.Kind.RENAMED, new_name=proposal.new_name).first()
+            renames.append(
+                register_summary.RenameRow(
+                    unit=entry.unit.name,
+                    old_name=event.old_name if event else "",
+                    new_name=proposal.new_name,
+                    uscc=entry.uscc,
+                    kind=kind,
+                    effective_on=proposal.effective_on,
+                )
+            )
+    return register_summary.ProposalSummary(
+        province=str(province.get("province", "")),
+        bureau=str(province.get("bureau", f"{province.get('province', '')}工业和信息化厅")),
+        date=date,
+        removals=removals,
+        renames=renames,
+    )

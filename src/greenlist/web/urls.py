@@ -11,6 +11,7 @@ from greenlist.web.views import (
     indicators,
     ranking,
     reference,
+    register,
     screening,
     selection,
     unit,
@@ -80,4 +81,10 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", screening.job_progress, name="job_progress"),
     path("jobs/<int:pk>/retry/", screening.job_retry, name="job_retry"),
     path("templates/<str:name>/", screening.template_download, name="template"),
+    path("lists/", register.register_list, name="register_list"),
+    path("lists/<int:pk>/", register.register_entry, name="register_entry"),
+    path("lists/<int:pk>/propose/", register.register_propose, name="register_propose"),
+    path("lists/proposals/", register.register_proposals, name="register_proposals"),
+    path("lists/proposals/<int:pk>/decide/", register.register_decide, name="register_decide"),
+    path("lists/proposals/summary.<str:kind>", register.register_summary, name="register_summary"),
 ]

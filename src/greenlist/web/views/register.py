@@ -1,0 +1,206 @@
+"""The green-unit register (绿色制造名单库): the list with filters, a unit's timeline, the city's
+removal and rename proposals and the province's decisions on them, and the province's summary to
+send on. Views parse, check the role, and delegate to ``greenlist.registry.proposals``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from greenlist.accounts.models import Role
+from greenlist.documents.register_summary import proposal_summary_docx, proposal_summary_xlsx
+from greenlist.registry import proposals
+from greenlist.registry.models import ProvincialListEntry, RecommendingUnit, RegisterProposal
+from greenlist.registry.register import (
+    BadFilter,
+    Filters,
+    cultivation_validity,
+    event_detail,
+    national_shown_at_provincial,
+    register_rows,
+    visible_entries,
+)
+from greenlist.rules.vocabulary import Category, ListLevel, ListStatus
+from greenlist.scoping import current_scope
+from greenlist.web.views.common import bad_request, require_roles, role_of, user_of
+
+READERS = (Role.PROVINCE, Role.CITY, Role.DEPARTMENT)
+PAGE_SIZE = 50
+
+
+def _entry_or_404(request: HttpRequest, pk: int) -> ProvincialListEntry:
+    entry = visible_entries(current_scope()).select_related("unit").filter(pk=pk).first()
+    if entry is None:
+        raise Http404("名单单位不存在或您无权查看。")
+    return entry
+
+
+@login_required
+def register_list(request: HttpRequest) -> HttpResponse:
+    require_roles(request, *READERS)
+    try:
+        filters = Filters.parse(request.GET)
+    except BadFilter as exc:
+        return bad_request(request, str(exc))
+    rows = register_rows(current_scope(), filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    validity = {level: cultivation_validity(level) for level in (ListLevel.PROVINCIAL, ListLevel.MUNICIPAL)}
+    return render(
+        request,
+        "web/register.html",
+        {
+            "page": page,
+            "query": urlencode(kept),
+            "filters": filters,
+            "params": {k: request.GET.get(k, "") for k in ("category", "level", "unit", "status", "q")},
+            "categories": Category.choices(),
+            "levels": ListLevel.choices(),
+            "statuses": ListStatus.choices(),
+            "units": RecommendingUnit.objects.all() if user_of(request).is_province else [],
+            "is_city": role_of(request) == Role.CITY,
+            "validity": validity,
+            "national_shown": national_shown_at_provincial(),
+            "pending": RegisterProposal.objects.filter(status=RegisterProposal.Status.PENDING).count(),
+        },
+    )
+
+
+@login_required
+def register_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    require_roles(request, *READERS)
+    entry = _entry_or_404(request, pk)
+    user = user_of(request)
+    may_propose = (
+        role_of(request) == Role.CITY and user.unit_id == entry.unit_id and entry.status == ListStatus.ACTIVE
+    )
+    return render(
+        request,
+        "web/register_entry.html",
+        {
+            "entry": entry,
+            "category": Category(entry.category).label,
+            "level": ListLevel(entry.level).label,
+            "status": ListStatus(entry.status).label,
+            "events": [
+                {"event": event, "detail": event_detail(event)}
+                for event in entry.events.select_related("actor").order_by("on", "id")
+            ],
+            "former_names": entry.former_names.order_by("until", "id"),
+            "proposals": RegisterProposal.objects.filter(entry=entry).select_related("proposed_by", "decided_by"),
+            "may_propose": may_propose,
+            "kinds": RegisterProposal.Kind.choices,
+            "today": timezone.localdate().isoformat(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def register_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    require_roles(request, Role.CITY)
+    entry = _entry_or_404(request, pk)
+    raw_date = request.POST.get("effective_on", "").strip()
+    effective_on = None
+    if raw_date:
+        try:
+            effective_on = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            messages.error(request, f"生效日期“{raw_date[:20]}”无效，请按“2024-03-01”的格式填写。")
+            return redirect("register_entry", pk=entry.pk)
+    try:
+        proposals.propose(
+            entry=entry,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+            effective_on=effective_on,
+            new_name=request.POST.get("new_name", ""),
+            actor=user_of(request),
+        )
+    except proposals.Forbidden as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    except proposals.ProposalRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("register_entry", pk=entry.pk)
+    messages.success(request, f"已提出对“{entry.name}”的调整建议，等待省厅审核。")
+    return redirect("register_entry", pk=entry.pk)
+
+
+@login_required
+def register_proposals(request: HttpRequest) -> HttpResponse:
+    require_roles(request, *READERS)
+    status = request.GET.get("status", "")
+    if status and status not in RegisterProposal.Status.values:
+        return bad_request(request, f"状态“{status[:20]}”无效，请从“状态”下拉列表中选择。")
+    rows = RegisterProposal.objects.select_related("entry", "entry__unit", "proposed_by", "decided_by")
+    if status:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("status", "-proposed_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/register_proposals.html",
+        {
+            "page": page,
+            "query": urlencode({"status": status} if status else {}),
+            "status": status,
+            "statuses": RegisterProposal.Status.choices,
+            "may_decide": user_of(request).is_province,
+        },
+    )
+
+
+@login_required
+@require_POST
+def register_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_roles(request, Role.PROVINCE)
+    proposal = RegisterProposal.objects.filter(pk=pk).select_related("entry").first()
+    if proposal is None:
+        raise Http404("名单调整建议不存在。")
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            proposals.approve(
+                proposal, actor=user, reason=reason, document_number=request.POST.get("document_number", "")
+            )
+            messages.success(request, f"已批准“{proposal.entry.name}”的{proposal.get_kind_display()}建议。")
+        elif action == "reject":
+            proposals.reject(proposal, actor=user, reason=reason)
+            messages.success(request, f"已驳回“{proposal.entry.name}”的{proposal.get_kind_display()}建议。")
+        else:
+            messages.error(request, "请选择“批准”或“驳回”。")
+    except proposals.ProposalRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("register_proposals")
+
+
+@login_required
+def register_summary(request: HttpRequest, kind: str) -> HttpResponse:
+    require_roles(request, Role.PROVINCE)
+    if kind not in ("xlsx", "docx"):
+        raise Http404("文件格式只能是 .xlsx 或 .docx。")
+    approved = RegisterProposal.objects.filter(status=RegisterProposal.Status.APPROVED).select_related(
+        "entry", "entry__unit"
+    )
+    summary = proposals.summary(approved)
+    if kind == "xlsx":
+        content = proposal_summary_xlsx(summary)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = proposal_summary_docx(summary)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(content, content_type=mime)
+    filename = f"{summary.title}.{kind}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"register-summary.{kind}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
