@@ -119,7 +119,13 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "api:register_propose": (
         "JSON",
         lambda p: "/api/register/proposals",
-        {"category": "factory", "level": "省级", "kind": "removal", "reason": "核查", "effective_on": "2024-03-01"},
+        {
+            "category": "factory",
+            "level": "省级",
+            "kind": "removal",
+            "reason": "核查",
+            "effective_on": "2024-03-01",
+        },
     ),
     "api:register_approve": ("JSON", lambda p: f"/api/register/proposals/{p.proposal.pk}/approve", {}),
     "api:register_reject": (
@@ -292,9 +298,15 @@ def test_each_persona_gets_what_the_table_says(personas, name):
             file="x", original_name="x.xlsx", batch=personas.app_x.batch, created_by=personas.city_a
         )
         personas.entry_x = ProvincialListEntry.objects.get(uscc=personas.org_x.uscc)
-        other = ProvincialListEntry.objects.filter(unit=personas.org_x.unit).exclude(pk=personas.entry_x.pk)[0]
+        other = ProvincialListEntry.objects.filter(unit=personas.org_x.unit).exclude(pk=personas.entry_x.pk)[
+            0
+        ]
         personas.proposal = RegisterProposal.objects.create(
-            entry=other, kind="removal", reason="核查", effective_on=dt.date(2024, 3, 1), proposed_by=personas.city_a
+            entry=other,
+            kind="removal",
+            reason="核查",
+            effective_on=dt.date(2024, 3, 1),
+            proposed_by=personas.city_a,
         )
     got = {}
     for who in PERSONAS:

@@ -220,7 +220,11 @@ def register_world(personas):
             other = next(e for e in entries if e.uscc != org.uscc)
             for entry in (own, other):
                 RegisterProposal.objects.create(
-                    entry=entry, kind="removal", reason="核查", effective_on=dt.date(2024, 3, 1), proposed_by=city
+                    entry=entry,
+                    kind="removal",
+                    reason="核查",
+                    effective_on=dt.date(2024, 3, 1),
+                    proposed_by=city,
                 )
                 CultivationTarget.objects.create(
                     uscc=entry.uscc,
@@ -299,7 +303,12 @@ def test_register_detail_lookups_reach_exactly_the_rows_of_the_list(register_wor
 
 @pytest.mark.parametrize(
     ("who", "units"),
-    [("province", {"石家庄市", "唐山市"}), ("city_a", {"石家庄市"}), ("dept_a", {"石家庄市"}), ("evaluator", set())],
+    [
+        ("province", {"石家庄市", "唐山市"}),
+        ("city_a", {"石家庄市"}),
+        ("dept_a", {"石家庄市"}),
+        ("evaluator", set()),
+    ],
 )
 def test_the_register_entries_follow_the_same_scope(register_world, who, units):
     entries = visible_entries(scope_for(getattr(register_world, who)))

@@ -167,10 +167,22 @@ def test_filters_take_labels_or_codes_and_answer_in_the_contract_shape(personas)
     )
     province = api(personas.province)
     by_label = province.get("/api/register?category=factory&level=市级&unit=石家庄市&status=有效").json()
-    by_code = province.get("/api/register?category=factory&level=municipal&unit=shijiazhuang&status=active").json()
+    by_code = province.get(
+        "/api/register?category=factory&level=municipal&unit=shijiazhuang&status=active"
+    ).json()
     assert by_label == by_code
     (row,) = by_label
-    assert set(row) == {"uscc", "name", "category", "level", "unit", "year", "status", "removed_on", "history"}
+    assert set(row) == {
+        "uscc",
+        "name",
+        "category",
+        "level",
+        "unit",
+        "year",
+        "status",
+        "removed_on",
+        "history",
+    }
     assert (row["name"], row["category"], row["level"], row["unit"], row["year"], row["status"]) == (
         "石家庄市级绿色工厂",
         "factory",
@@ -252,7 +264,9 @@ def test_the_history_records_the_proposal_with_old_and_new_values(personas):
         (event,) = RegisterEvent.objects.filter(entry__uscc=uscc, kind="revoked")
         assert (event.on, event.document_number) == (dt.date(2024, 3, 1), "冀工信节〔2024〕12号")
         actions = list(
-            AuditEvent.objects.filter(action__in=[601, 602, 604]).order_by("id").values_list("action", flat=True)
+            AuditEvent.objects.filter(action__in=[601, 602, 604])
+            .order_by("id")
+            .values_list("action", flat=True)
         )
     assert actions == [
         Action.REGISTER_PROPOSED,

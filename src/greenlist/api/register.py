@@ -16,7 +16,14 @@ from greenlist.api.common import user_of
 from greenlist.api.schemas import DecisionIn, ErrorOut, ProposalIn, ProposalOut, RegisterEntryOut
 from greenlist.registry import proposals
 from greenlist.registry.models import ProvincialListEntry, RegisterProposal
-from greenlist.registry.register import BadFilter, Filters, entry_out, parse_category, parse_level, register_rows
+from greenlist.registry.register import (
+    BadFilter,
+    Filters,
+    entry_out,
+    parse_category,
+    parse_level,
+    register_rows,
+)
 from greenlist.scoping import current_scope
 
 router = Router(tags=["名单库"])
@@ -67,7 +74,9 @@ def register_propose(request: HttpRequest, body: ProposalIn) -> Any:
     except BadFilter as exc:
         return Status(422, {"detail": str(exc)})
     uscc = _text(body.uscc).upper()
-    missing = [label for label, value in (("uscc", uscc), ("category", category), ("level", level)) if not value]
+    missing = [
+        label for label, value in (("uscc", uscc), ("category", category), ("level", level)) if not value
+    ]
     if missing:
         return Status(422, {"detail": f"请填写{'、'.join(missing)}，以确定要调整的名单单位。"})
     effective_on = None
@@ -76,7 +85,9 @@ def register_propose(request: HttpRequest, body: ProposalIn) -> Any:
         try:
             effective_on = dt.date.fromisoformat(raw_date)
         except ValueError:
-            return Status(422, {"detail": f"生效日期“{raw_date[:20]}”无效，请按 YYYY-MM-DD 填写（如 2024-03-01）。"})
+            return Status(
+                422, {"detail": f"生效日期“{raw_date[:20]}”无效，请按 YYYY-MM-DD 填写（如 2024-03-01）。"}
+            )
     entry = (
         ProvincialListEntry.objects.select_related("unit")
         .filter(uscc=uscc, category=category, level=level)

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from greenlist.accounts.models import Role, User
 from greenlist.api.auth import TokenAuth
 from greenlist.api.common import batch_of, finding_out, require, user_of
+from greenlist.api.register import router as register_router
 from greenlist.api.schemas import (
     ApplicationDetailOut,
     ApplicationOut,
@@ -20,7 +21,6 @@ from greenlist.api.schemas import (
     JobOut,
     QuotaOut,
 )
-from greenlist.api.register import router as register_router
 from greenlist.api.workflow import router as workflow_router
 from greenlist.campaign.models import Application, Job
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload

@@ -21,13 +21,13 @@ from openpyxl.utils import get_column_letter
 from greenlist.documents.formulas import set_cell
 from greenlist.documents.styles import (
     BODY_FONT,
+    HEADING_FONT,
     SANHAO,
     TABLE_FONT,
     TITLE_FONT,
     WUHAO,
     XIAOER,
     XIAOSI,
-    HEADING_FONT,
     date_text,
     docx_bytes,
     new_document,
@@ -35,7 +35,16 @@ from greenlist.documents.styles import (
 )
 from greenlist.documents.summary_table import _font, _row_height, _table_xml
 
-REMOVAL_HEADER = ["序号", "推荐单位", "单位名称", "统一社会信用代码", "类别及级别", "列入年份", "撤销理由", "撤销日期"]
+REMOVAL_HEADER = [
+    "序号",
+    "推荐单位",
+    "单位名称",
+    "统一社会信用代码",
+    "类别及级别",
+    "列入年份",
+    "撤销理由",
+    "撤销日期",
+]
 RENAME_HEADER = ["序号", "推荐单位", "原名称", "新名称", "统一社会信用代码", "类别及级别", "更名日期"]
 # Column widths in mm; each table fills the 156 mm text block.
 REMOVAL_WIDTHS = (10, 16, 32, 30, 20, 12, 22, 14)

@@ -486,7 +486,11 @@ def _record_list_history(
             else:
                 events.append(
                     RegisterEvent(
-                        entry=entry, on=today, kind=RegisterEvent.Kind.REINSTATED, detail="据省级名单导入", actor=actor
+                        entry=entry,
+                        on=today,
+                        kind=RegisterEvent.Kind.REINSTATED,
+                        detail="据省级名单导入",
+                        actor=actor,
                     )
                 )
     for name in former:

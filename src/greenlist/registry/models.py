@@ -364,7 +364,9 @@ class FormerName(models.Model):
     class Meta:
         ordering = ["entry", "until", "id"]
         verbose_name = verbose_name_plural = "名单单位曾用名"
-        constraints = [models.UniqueConstraint(fields=["entry", "name_normalised"], name="former_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name_normalised"], name="former_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -439,7 +441,10 @@ class CultivationTarget(NormalisedNameMixin):
     category = models.CharField("类别", max_length=20, choices=Category.choices())
     level = models.CharField("级别", max_length=20, choices=ListLevel.choices())
     unit = models.ForeignKey(
-        RecommendingUnit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="cultivation_targets"
+        RecommendingUnit,
+        verbose_name="推荐单位",
+        on_delete=models.PROTECT,
+        related_name="cultivation_targets",
     )
     named_on = models.DateField("确定日期")
     valid_until = models.DateField("有效期至")

@@ -154,7 +154,9 @@ def approve(
     former names), the proposal decided, audit events with old and new values."""
     with transaction.atomic():
         current = _decidable(proposal, actor)
-        entry = ProvincialListEntry.objects.select_for_update().select_related("unit").get(pk=current.entry_id)
+        entry = (
+            ProvincialListEntry.objects.select_for_update().select_related("unit").get(pk=current.entry_id)
+        )
         note = (reason or "").strip()
         number = (document_number or "").strip()[:100]
         if current.kind == RegisterProposal.Kind.REMOVAL:
@@ -241,7 +243,10 @@ def remove_entry(
     """Revoke ``entry`` dated ``on``. Side effects: the entry (its save bumps the screening data
     version), a 撤销 history event, an audit event with old and new values. Call inside a
     transaction."""
-    before = {"status": entry.status, "revoked_on": entry.revoked_on.isoformat() if entry.revoked_on else None}
+    before = {
+        "status": entry.status,
+        "revoked_on": entry.revoked_on.isoformat() if entry.revoked_on else None,
+    }
     if entry.status == ListStatus.REVOKED:
         raise Conflict(f"“{entry.name}”已于{entry.revoked_on or '（日期未记录）'}撤销。")
     entry.status = ListStatus.REVOKED

@@ -46,7 +46,9 @@ def parse_level(raw: str) -> ListLevel | None:
         if text in (member.value, member.label):
             return member
     labels = "、".join(m.label for m in ListLevel)
-    raise BadFilter(f"级别“{text[:20]}”无效，请填写{labels}之一（或其代码 provincial、national、municipal）。")
+    raise BadFilter(
+        f"级别“{text[:20]}”无效，请填写{labels}之一（或其代码 provincial、national、municipal）。"
+    )
 
 
 def parse_status(raw: str) -> ListStatus | None:
@@ -82,7 +84,9 @@ def parse_unit(raw: str) -> RecommendingUnit | None:
         or RecommendingUnit.objects.filter(name=f"{text}市").first()
     )
     if unit is None:
-        raise BadFilter(f"推荐单位“{text[:20]}”不存在，请填写推荐单位名称（如“石家庄市”）或代码（如 shijiazhuang）。")
+        raise BadFilter(
+            f"推荐单位“{text[:20]}”不存在，请填写推荐单位名称（如“石家庄市”）或代码（如 shijiazhuang）。"
+        )
     return unit
 
 
@@ -227,7 +231,9 @@ class Parameter:
 
 def _parameter(raw: Any, default: Any) -> Parameter:
     if isinstance(raw, dict):
-        return Parameter(raw.get("value", default), str(raw.get("source", "")), str(raw.get("confidence", "C")))
+        return Parameter(
+            raw.get("value", default), str(raw.get("source", "")), str(raw.get("confidence", "C"))
+        )
     if raw is None:
         return Parameter(default, "未在省份数据文件中设定，采用系统默认值", "C")
     return Parameter(raw, "", "C")

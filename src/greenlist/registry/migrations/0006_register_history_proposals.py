@@ -7,107 +7,248 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0005_unit_score_municipal_level'),
+        ("registry", "0005_unit_score_municipal_level"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegisterEvent',
+            name="RegisterEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='日期')),
-                ('kind', models.CharField(choices=[('listed', '列入'), ('renamed', '更名'), ('boundary', '边界范围变更'), ('merged', '合并'), ('revoked', '撤销'), ('reinstated', '恢复'), ('other', '其他')], max_length=20, verbose_name='事项')),
-                ('detail', models.TextField(blank=True, verbose_name='说明')),
-                ('old_name', models.CharField(blank=True, max_length=200, verbose_name='原名称')),
-                ('new_name', models.CharField(blank=True, max_length=200, verbose_name='新名称')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='registry.provinciallistentry', verbose_name='名单单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("listed", "列入"),
+                            ("renamed", "更名"),
+                            ("boundary", "边界范围变更"),
+                            ("merged", "合并"),
+                            ("revoked", "撤销"),
+                            ("reinstated", "恢复"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="事项",
+                    ),
+                ),
+                ("detail", models.TextField(blank=True, verbose_name="说明")),
+                ("old_name", models.CharField(blank=True, max_length=200, verbose_name="原名称")),
+                ("new_name", models.CharField(blank=True, max_length=200, verbose_name="新名称")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="registry.provinciallistentry",
+                        verbose_name="名单单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名单单位历史',
-                'verbose_name_plural': '名单单位历史',
-                'ordering': ['entry', 'on', 'id'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "名单单位历史",
+                "verbose_name_plural": "名单单位历史",
+                "ordering": ["entry", "on", "id"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='RegisterProposal',
+            name="RegisterProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('removal', '撤销'), ('rename', '更名')], max_length=20, verbose_name='类型')),
-                ('reason', models.TextField(verbose_name='理由')),
-                ('effective_on', models.DateField(verbose_name='生效日期')),
-                ('new_name', models.CharField(blank=True, max_length=200, verbose_name='新名称')),
-                ('status', models.CharField(choices=[('pending', '待省厅审核'), ('approved', '已批准'), ('rejected', '已驳回')], default='pending', max_length=20, verbose_name='状态')),
-                ('proposed_at', models.DateTimeField(auto_now_add=True, verbose_name='提出时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='审核意见')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='registry.provinciallistentry', verbose_name='名单单位')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提出人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("removal", "撤销"), ("rename", "更名")], max_length=20, verbose_name="类型"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="理由")),
+                ("effective_on", models.DateField(verbose_name="生效日期")),
+                ("new_name", models.CharField(blank=True, max_length=200, verbose_name="新名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待省厅审核"), ("approved", "已批准"), ("rejected", "已驳回")],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(auto_now_add=True, verbose_name="提出时间")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("decision_reason", models.TextField(blank=True, verbose_name="审核意见")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="registry.provinciallistentry",
+                        verbose_name="名单单位",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提出人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名单调整建议',
-                'verbose_name_plural': '名单调整建议',
-                'ordering': ['-proposed_at', '-id'],
-                'base_manager_name': 'unscoped',
+                "verbose_name": "名单调整建议",
+                "verbose_name_plural": "名单调整建议",
+                "ordering": ["-proposed_at", "-id"],
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='CultivationTarget',
+            name="CultivationTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('name_normalised', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='规范化名称')),
-                ('uscc', models.CharField(db_index=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('category', models.CharField(choices=[('factory', '绿色工厂'), ('park', '绿色工业园区'), ('supply_chain', '绿色供应链管理企业')], max_length=20, verbose_name='类别')),
-                ('level', models.CharField(choices=[('provincial', '省级'), ('national', '国家级'), ('municipal', '市级')], max_length=20, verbose_name='级别')),
-                ('named_on', models.DateField(verbose_name='确定日期')),
-                ('valid_until', models.DateField(verbose_name='有效期至')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cultivation_targets', to='registry.recommendingunit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "name_normalised",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="规范化名称"
+                    ),
+                ),
+                ("uscc", models.CharField(db_index=True, max_length=18, verbose_name="统一社会信用代码")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("factory", "绿色工厂"),
+                            ("park", "绿色工业园区"),
+                            ("supply_chain", "绿色供应链管理企业"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("provincial", "省级"), ("national", "国家级"), ("municipal", "市级")],
+                        max_length=20,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("named_on", models.DateField(verbose_name="确定日期")),
+                ("valid_until", models.DateField(verbose_name="有效期至")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cultivation_targets",
+                        to="registry.recommendingunit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培育对象',
-                'verbose_name_plural': '培育对象',
-                'ordering': ['unit__order', 'category', '-named_on', 'name'],
-                'base_manager_name': 'unscoped',
-                'constraints': [models.UniqueConstraint(fields=('uscc', 'category', 'level'), name='cultivation_target_unique')],
+                "verbose_name": "培育对象",
+                "verbose_name_plural": "培育对象",
+                "ordering": ["unit__order", "category", "-named_on", "name"],
+                "base_manager_name": "unscoped",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("uscc", "category", "level"), name="cultivation_target_unique"
+                    )
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='FormerName',
+            name="FormerName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(db_index=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='原名称')),
-                ('name_normalised', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='规范化名称')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='使用至')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_names', to='registry.provinciallistentry', verbose_name='名单单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uscc", models.CharField(db_index=True, max_length=18, verbose_name="统一社会信用代码")),
+                ("name", models.CharField(max_length=200, verbose_name="原名称")),
+                (
+                    "name_normalised",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="规范化名称"
+                    ),
+                ),
+                ("until", models.DateField(blank=True, null=True, verbose_name="使用至")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="former_names",
+                        to="registry.provinciallistentry",
+                        verbose_name="名单单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名单单位曾用名',
-                'verbose_name_plural': '名单单位曾用名',
-                'ordering': ['entry', 'until', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'name_normalised'), name='former_name_unique')],
+                "verbose_name": "名单单位曾用名",
+                "verbose_name_plural": "名单单位曾用名",
+                "ordering": ["entry", "until", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("entry", "name_normalised"), name="former_name_unique")
+                ],
             },
         ),
     ]

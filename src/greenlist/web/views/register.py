@@ -96,7 +96,9 @@ def register_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 for event in entry.events.select_related("actor").order_by("on", "id")
             ],
             "former_names": entry.former_names.order_by("until", "id"),
-            "proposals": RegisterProposal.objects.filter(entry=entry).select_related("proposed_by", "decided_by"),
+            "proposals": RegisterProposal.objects.filter(entry=entry).select_related(
+                "proposed_by", "decided_by"
+            ),
             "may_propose": may_propose,
             "kinds": RegisterProposal.Kind.choices,
             "today": timezone.localdate().isoformat(),
@@ -144,7 +146,9 @@ def register_proposals(request: HttpRequest) -> HttpResponse:
     rows = RegisterProposal.objects.select_related("entry", "entry__unit", "proposed_by", "decided_by")
     if status:
         rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("status", "-proposed_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by("status", "-proposed_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "web/register_proposals.html",
