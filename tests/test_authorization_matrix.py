@@ -141,6 +141,12 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
         {"kind": "removal", "reason": "核查", "effective_on": "2024-03-01"},
     ),
     "register_proposals": ("GET", lambda p: "/lists/proposals/", {}),
+    "register_event": (
+        "POST",
+        lambda p: f"/lists/{p.entry_x.pk}/events/",
+        {"kind": "boundary", "on": "2024-02-01", "detail": "厂区扩建"},
+    ),
+    "register_cultivation": ("GET", lambda p: "/lists/cultivation/", {}),
     "register_decide": (
         "POST",
         lambda p: f"/lists/proposals/{p.proposal.pk}/decide/",
@@ -232,6 +238,8 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "register_entry": (200, 200, 404, 200, 403, 403, 403, 403, 302),
     "register_propose": (403, 302, 404, 403, 403, 403, 403, 403, 302),
     "register_proposals": (200, 200, 200, 200, 403, 403, 403, 403, 302),
+    "register_event": (302, 403, 403, 403, 403, 403, 403, 403, 302),
+    "register_cultivation": (200, 200, 200, 200, 403, 403, 403, 403, 302),
     "register_decide": (302, 403, 403, 403, 403, 403, 403, 403, 302),
     "register_summary": (200, 403, 403, 403, 403, 403, 403, 403, 302),
 }

@@ -174,3 +174,93 @@ def test_the_province_downloads_the_summary_to_send_on(personas):
     assert tables[0][2][2] == "石家庄市省级绿色工厂0"
     assert tables[1][0][0] == "二、更名名单（1家）"
     assert tables[1][2][2:4] == ["唐山市省级绿色工厂0", "唐山乙集团有限公司"]
+
+
+def test_the_province_records_a_boundary_change_and_a_city_may_not(personas):
+    entry = entry_x(personas)
+    url = f"/lists/{entry.pk}/events/"
+    body = {
+        "kind": "boundary",
+        "on": "2024-02-01",
+        "detail": "厂区新增二期生产线",
+        "document_number": "冀工信节〔2024〕3号",
+    }
+    assert personas.client(personas.city_a).post(url, body).status_code == 403
+    personas.client(personas.province).post(url, {**body, "kind": "revoked"})
+    with unscoped():
+        assert not RegisterEvent.objects.filter(entry=entry).exists()  # removals go through proposals
+    personas.client(personas.province).post(url, body)
+    page = personas.client(personas.city_a).get(f"/lists/{entry.pk}/").content.decode()
+    assert "2024-02-01 边界范围变更" in page and "厂区新增二期生产线；文号：冀工信节〔2024〕3号" in page
+    from greenlist.audit.models import Action, AuditEvent
+
+    (event,) = AuditEvent.objects.filter(action=Action.REGISTER_EVENT_RECORDED)
+    assert event.details["kind"] == "boundary" and event.unit == entry.unit
+
+
+def test_cultivation_targets_take_the_provinces_validity(personas):
+    from greenlist.registry.models import CultivationTarget
+
+    code = new_uscc()
+    city = personas.client(personas.city_a)
+    body = {"uscc": code, "name": "石家庄培育制造有限公司", "category": "factory", "named_on": "2024-03-01"}
+    # A city names municipal targets of its own unit, never provincial ones.
+    assert city.post("/lists/cultivation/", {**body, "level": "provincial"}).status_code == 403
+    city.post("/lists/cultivation/", {**body, "level": "municipal"})
+    with unscoped():
+        target = CultivationTarget.objects.get(uscc=code)
+    assert (target.level, target.unit.name, target.valid_until) == (
+        "municipal",
+        "石家庄市",
+        dt.date(2027, 2, 28),
+    )
+    page = city.get("/lists/cultivation/").content.decode()
+    assert "石家庄培育制造有限公司" in page and "2027-02-28" in page and "待核实" in page
+    assert (
+        "石家庄培育制造有限公司"
+        not in personas.client(personas.city_b).get("/lists/cultivation/").content.decode()
+    )
+    bad = city.post("/lists/cultivation/", {**body, "uscc": "123", "level": "municipal"})
+    assert bad.status_code == 302
+    assert "统一社会信用代码“123”无效" in city.get("/lists/cultivation/").content.decode()
+
+
+def test_national_units_can_be_shown_with_the_provincial_list(personas):
+    ProvincialListEntry.objects.create(
+        uscc=new_uscc(),
+        name="石家庄国家级绿色工厂",
+        category="factory",
+        level="national",
+        unit=unit("石家庄市"),
+        year=2019,
+    )
+    client = personas.client(personas.province)
+    plain = client.get("/lists/", {"level": "provincial", "unit": "石家庄市"}).content.decode()
+    assert "石家庄国家级绿色工厂" not in plain and "共 5 个名单单位" in plain
+    with_national = client.get(
+        "/lists/", {"level": "provincial", "unit": "石家庄市", "national": "1"}
+    ).content.decode()
+    assert "石家庄国家级绿色工厂" in with_national and "共 6 个名单单位" in with_national
+
+
+def test_a_city_sees_records_filed_under_a_former_name(personas):
+    from greenlist.accounts.scopes import scope_for
+    from greenlist.registry.models import NegativeRecord
+    from greenlist.scoping import scope
+
+    entry = entry_x(personas)
+    with unscoped():
+        NegativeRecord(uscc="", name=entry.name, type="tax_evasion", start=dt.date(2023, 1, 1)).save()
+        proposal = propose(
+            entry=entry,
+            kind="rename",
+            reason="更名",
+            effective_on=dt.date(2024, 1, 1),
+            new_name="新名称",
+            actor=personas.city_a,
+        )
+        approve(proposal, actor=personas.province)
+    with scope(scope_for(personas.city_a)):
+        assert NegativeRecord.objects.filter(name=entry.name).exists()
+    with scope(scope_for(personas.city_b)):
+        assert not NegativeRecord.objects.filter(name=entry.name).exists()

@@ -48,3 +48,33 @@ class NegativeRecordAdmin(ProvinceAdmin):
     list_filter = ["type"]
     search_fields = ["name", "uscc"]
     date_hierarchy = "start"
+
+
+# The register's history and proposals change only through their write paths (the 省级名单
+# import, proposals and their approval): the admin shows them read-only.
+@admin.register(models.RegisterEvent)
+class RegisterEventAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "on", "kind", "old_name", "new_name", "document_number"]
+    list_filter = ["kind"]
+    search_fields = ["entry__name", "entry__uscc", "old_name", "new_name", "document_number"]
+    date_hierarchy = "on"
+
+
+@admin.register(models.FormerName)
+class FormerNameAdmin(ReadOnlyAdmin):
+    list_display = ["name", "uscc", "entry", "until"]
+    search_fields = ["name", "uscc"]
+
+
+@admin.register(models.RegisterProposal)
+class RegisterProposalAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "kind", "effective_on", "status", "proposed_by", "decided_by", "decided_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["entry__name", "entry__uscc"]
+
+
+@admin.register(models.CultivationTarget)
+class CultivationTargetAdmin(ProvinceAdmin):
+    list_display = ["name", "uscc", "category", "level", "unit", "named_on", "valid_until"]
+    list_filter = ["level", "category", "unit"]
+    search_fields = ["name", "uscc"]

@@ -214,15 +214,17 @@ class NegativeRecord(NormalisedNameMixin):
         # Credit facts are shown to the unit whose applicants they concern, and to the applicant.
         if scope.unit_id is not None:
             orgs = Organisation.unscoped.filter(unit_id=scope.unit_id)
-            return Q(uscc__in=orgs.values("uscc")) | Q(
-                uscc="", name_normalised__in=orgs.values("name_normalised")
-            )
-        if scope.organisation_id is not None:
+        elif scope.organisation_id is not None:
             orgs = Organisation.unscoped.filter(pk=scope.organisation_id)
-            return Q(uscc__in=orgs.values("uscc")) | Q(
-                uscc="", name_normalised__in=orgs.values("name_normalised")
-            )
-        return None
+        else:
+            return None
+        # A record filed under a name the firm carried before a rename is still the firm's.
+        former = FormerName.objects.filter(uscc__in=orgs.values("uscc")).values("name_normalised")
+        return (
+            Q(uscc__in=orgs.values("uscc"))
+            | Q(uscc="", name_normalised__in=orgs.values("name_normalised"))
+            | Q(uscc="", name_normalised__in=former)
+        )
 
 
 class EnergyLevelEntry(models.Model):

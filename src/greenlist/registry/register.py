@@ -111,6 +111,9 @@ class Filters:
     unit: RecommendingUnit | None = None
     status: ListStatus | None = None
     query: str = ""
+    # With level 省级: also the national units the province manages at provincial level, where
+    # its data file says so (national_shown_at_provincial).
+    with_national: bool = False
 
     @classmethod
     def parse(cls, params: Any) -> Filters:
@@ -121,12 +124,15 @@ class Filters:
             unit=parse_unit(params.get("unit") or ""),
             status=parse_status(params.get("status") or ""),
             query=(params.get("q") or "").strip()[:100],
+            with_national=(params.get("national") or "") in ("1", "on", "true"),
         )
 
     def apply(self, entries: QuerySet[ProvincialListEntry]) -> QuerySet[ProvincialListEntry]:
         if self.category is not None:
             entries = entries.filter(category=self.category)
-        if self.level is not None:
+        if self.level is ListLevel.PROVINCIAL and self.with_national and national_shown_at_provincial().value:
+            entries = entries.filter(level__in=[ListLevel.PROVINCIAL, ListLevel.NATIONAL])
+        elif self.level is not None:
             entries = entries.filter(level=self.level)
         if self.unit is not None:
             entries = entries.filter(unit=self.unit)

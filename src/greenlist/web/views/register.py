@@ -18,8 +18,13 @@ from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
 from greenlist.documents.register_summary import proposal_summary_docx, proposal_summary_xlsx
-from greenlist.registry import proposals
-from greenlist.registry.models import ProvincialListEntry, RecommendingUnit, RegisterProposal
+from greenlist.registry import history, proposals
+from greenlist.registry.models import (
+    CultivationTarget,
+    ProvincialListEntry,
+    RecommendingUnit,
+    RegisterProposal,
+)
 from greenlist.registry.register import (
     BadFilter,
     Filters,
@@ -101,6 +106,8 @@ def register_entry(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "may_propose": may_propose,
             "kinds": RegisterProposal.Kind.choices,
+            "may_record": user.is_province,
+            "event_kinds": [(k.value, k.label) for k in history.MANUAL_KINDS],
             "today": timezone.localdate().isoformat(),
         },
     )
@@ -208,3 +215,103 @@ def register_summary(request: HttpRequest, kind: str) -> HttpResponse:
         f"attachment; filename=\"register-summary.{kind}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+@login_required
+@require_POST
+def register_event(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_roles(request, Role.PROVINCE)
+    entry = _entry_or_404(request, pk)
+    try:
+        history.record_event(
+            entry,
+            kind=request.POST.get("kind", ""),
+            on=_date(request.POST.get("on", "")),
+            detail=request.POST.get("detail", ""),
+            document_number=request.POST.get("document_number", ""),
+            actor=user,
+        )
+    except BadDate as exc:
+        messages.error(request, str(exc))
+    except proposals.ProposalRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已记入该单位的历史。")
+    return redirect("register_entry", pk=entry.pk)
+
+
+class BadDate(ValueError):
+    pass
+
+
+def _date(raw: str) -> dt.date | None:
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadDate(f"日期“{text[:20]}”无效，请按“2024-03-01”的格式填写。") from exc
+
+
+@login_required
+def register_cultivation(request: HttpRequest) -> HttpResponse:
+    user = require_roles(request, *READERS)
+    if request.method == "POST":
+        if role_of(request) not in (Role.PROVINCE, Role.CITY):
+            raise PermissionDenied("只有省厅和推荐单位可以确定培育对象。")
+        unit = (
+            RecommendingUnit.objects.filter(code=request.POST.get("unit", "")).first()
+            if user.is_province
+            else user.unit
+        )
+        if unit is None:
+            messages.error(request, "请选择推荐单位。")
+            return redirect("register_cultivation")
+        try:
+            target = history.name_cultivation_target(
+                uscc=request.POST.get("uscc", ""),
+                name=request.POST.get("name", ""),
+                category=request.POST.get("category", ""),
+                level=request.POST.get("level", ""),
+                unit=unit,
+                named_on=_date(request.POST.get("named_on", "")),
+                note=request.POST.get("note", ""),
+                actor=user,
+            )
+        except BadDate as exc:
+            messages.error(request, str(exc))
+        except proposals.Forbidden as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        except proposals.ProposalRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request, f"已将“{target.name}”列为培育对象，有效期至{target.valid_until:%Y-%m-%d}。"
+            )
+        return redirect("register_cultivation")
+    level = request.GET.get("level", "")
+    if level and level not in (ListLevel.PROVINCIAL, ListLevel.MUNICIPAL):
+        return bad_request(request, f"级别“{level[:20]}”无效，请选择省级或市级。")
+    today = timezone.localdate()
+    targets = CultivationTarget.objects.select_related("unit")
+    if level:
+        targets = targets.filter(level=level)
+    page = Paginator(targets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/register_cultivation.html",
+        {
+            "page": page,
+            "query": urlencode({"level": level} if level else {}),
+            "level": level,
+            "today": today,
+            "levels": [(lv.value, lv.label) for lv in (ListLevel.PROVINCIAL, ListLevel.MUNICIPAL)],
+            "categories": Category.choices(),
+            "validity": {
+                lv.label: cultivation_validity(lv) for lv in (ListLevel.PROVINCIAL, ListLevel.MUNICIPAL)
+            },
+            "may_name": role_of(request) in (Role.PROVINCE, Role.CITY),
+            "units": RecommendingUnit.objects.all() if user.is_province else [],
+        },
+    )
