@@ -264,3 +264,28 @@ def test_a_city_sees_records_filed_under_a_former_name(personas):
         assert NegativeRecord.objects.filter(name=entry.name).exists()
     with scope(scope_for(personas.city_b)):
         assert not NegativeRecord.objects.filter(name=entry.name).exists()
+
+
+def test_the_summary_can_be_for_one_year(personas):
+    entries = list(ProvincialListEntry.objects.filter(unit=unit("石家庄市")).order_by("pk")[:2])
+    with unscoped():
+        for entry, day in zip(entries, (dt.date(2023, 5, 1), dt.date(2024, 5, 1)), strict=True):
+            approve(
+                propose(
+                    entry=entry,
+                    kind="removal",
+                    reason=f"核查{day.year}",
+                    effective_on=day,
+                    actor=personas.city_a,
+                ),
+                actor=personas.province,
+            )
+    client = personas.client(personas.province)
+    assert "2024年度（.xlsx）" in client.get("/lists/proposals/").content.decode()
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/lists/proposals/summary.xlsx?year=2024").content))
+    sheet = book["撤销名单"]
+    assert sheet["A1"].value == "河北省2024年度绿色制造名单动态调整情况汇总表"
+    assert [
+        row[6] for row in sheet.iter_rows(min_row=4, max_col=8, values_only=True) if isinstance(row[0], int)
+    ] == ["核查2024"]
+    assert client.get("/lists/proposals/summary.docx?year=24").status_code == 400

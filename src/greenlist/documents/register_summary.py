@@ -82,10 +82,12 @@ class ProposalSummary:
     date: dt.date | None
     removals: Sequence[RemovalRow] = field(default_factory=tuple)
     renames: Sequence[RenameRow] = field(default_factory=tuple)
+    year: int | None = None  # the year the changes take effect in, when the summary is for one
 
     @property
     def title(self) -> str:
-        return f"{self.province}绿色制造名单动态调整情况汇总表"
+        period = f"{self.year}年度" if self.year else ""
+        return f"{self.province}{period}绿色制造名单动态调整情况汇总表"
 
     def sections(self) -> list[tuple[str, list[str], list[list[str]], Sequence[int], Sequence[int]]]:
         removals = [

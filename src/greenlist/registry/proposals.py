@@ -345,7 +345,7 @@ def rename(
 
 
 def summary(
-    decided: Iterable[RegisterProposal], *, date: dt.date | None = None
+    decided: Iterable[RegisterProposal], *, date: dt.date | None = None, year: int | None = None
 ) -> register_summary.ProposalSummary:
     """The province's summary of ``decided`` proposals (approved ones are what it sends on)."""
     province = load_province()
@@ -385,4 +385,5 @@ def summary(
         date=date,
         removals=removals,
         renames=renames,
+        year=year,
     )

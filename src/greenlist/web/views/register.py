@@ -165,6 +165,15 @@ def register_proposals(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": RegisterProposal.Status.choices,
             "may_decide": user_of(request).is_province,
+            "years": sorted(
+                {
+                    day.year
+                    for day in RegisterProposal.objects.filter(
+                        status=RegisterProposal.Status.APPROVED
+                    ).values_list("effective_on", flat=True)
+                },
+                reverse=True,
+            ),
         },
     )
 
@@ -202,7 +211,14 @@ def register_summary(request: HttpRequest, kind: str) -> HttpResponse:
     approved = RegisterProposal.objects.filter(status=RegisterProposal.Status.APPROVED).select_related(
         "entry", "entry__unit"
     )
-    summary = proposals.summary(approved)
+    raw_year = request.GET.get("year", "").strip()
+    year = None
+    if raw_year:
+        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
+            return bad_request(request, f"年度“{raw_year[:20]}”无效，请填写四位年份（如 2024）。")
+        year = int(raw_year)
+        approved = approved.filter(effective_on__year=year)
+    summary = proposals.summary(approved, year=year)
     if kind == "xlsx":
         content = proposal_summary_xlsx(summary)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
