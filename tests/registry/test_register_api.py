@@ -283,3 +283,19 @@ def test_a_token_made_on_the_command_line_proposes(personas):
     response = post(client, "/api/register/proposals", removal(personas.org_x.uscc))
     assert response.status_code == 201
     assert RegisterProposal.unscoped.get(pk=response.json()["id"]).proposed_by == personas.city_a
+
+
+def test_missing_or_malformed_bodies_are_answered_in_chinese(personas):
+    city, province = api(personas.city_a), api(personas.province)
+    proposal_id = post(city, "/api/register/proposals", removal(personas.org_x.uscc)).json()["id"]
+    url = f"/api/register/proposals/{proposal_id}"
+    # No body at all: approving needs no reason, rejecting does.
+    assert province.post(f"{url}/reject").status_code == 422
+    broken = province.post(f"{url}/reject", "{not json", content_type="application/json")
+    assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
+    listed = city.post("/api/register/proposals", "[]", content_type="application/json")
+    assert listed.status_code == 400 and "JSON 对象" in listed.json()["detail"]
+    assert province.post(f"{url}/approve").json() == {"id": proposal_id, "status": "approved"}
+    schema = Client().get("/api/openapi.json").json()
+    body = schema["paths"]["/api/register/proposals"]["post"]["requestBody"]["content"]["application/json"]
+    assert "effective_on" in body["schema"]["properties"]

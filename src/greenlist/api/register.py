@@ -6,10 +6,11 @@ action changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 from ninja.responses import Status
 
 from greenlist.api.common import user_of
@@ -31,6 +32,34 @@ router = Router(tags=["名单库"])
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+class BadBody(ValueError):
+    pass
+
+
+def _payload(request: HttpRequest) -> dict[str, Any]:
+    """The request's JSON object (or form fields). Parsed here rather than by a body schema so a
+    missing, malformed or non-object body is answered in Chinese, never with a schema dump or a
+    server error (a multipart body has already been consumed by the time a schema reads it)."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadBody("请求体不是有效的 JSON，请发送一个 JSON 对象。") from exc
+        if not isinstance(data, dict):
+            raise BadBody('请求体须为 JSON 对象（如 {"reason": "……"}）。')
+        return data
+    return request.POST.dict()
+
+
+def _body_doc(schema: type[Schema]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+            "required": False,
+        }
+    }
 
 
 def _refused(refusal: proposals.ProposalRefused) -> Status:
@@ -57,17 +86,22 @@ def register_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/register/proposals",
-    response={201: ProposalOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ProposalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="推荐单位提出名单调整建议（撤销或更名）",
+    openapi_extra=_body_doc(ProposalIn),
     description=(
         "`kind`：removal（撤销）或 rename（更名，须填写 new_name）；`effective_on`：生效日期 YYYY-MM-DD"
         "（撤销即名单撤销日期，筛查 E3、F1 自动读取）。只能为本单位的名单单位提出。"
     ),
 )
-def register_propose(request: HttpRequest, body: ProposalIn) -> Any:
+def register_propose(request: HttpRequest) -> Any:
     user = user_of(request)
     if user.role != "city":
         return Status(403, {"detail": "只有推荐单位（市级工业和信息化主管部门）可以提出名单调整建议。"})
+    try:
+        body = ProposalIn(**_payload(request))
+    except BadBody as exc:
+        return Status(400, {"detail": str(exc)})
     try:
         category = parse_category(_text(body.category))
         level = parse_level(_text(body.level))
@@ -109,10 +143,14 @@ def register_propose(request: HttpRequest, body: ProposalIn) -> Any:
     return Status(201, {"id": proposal.pk, "status": proposal.status})
 
 
-def _decide(request: HttpRequest, proposal_id: int, body: DecisionIn, approve: bool) -> Status:
+def _decide(request: HttpRequest, proposal_id: int, approve: bool) -> Status:
     user = user_of(request)
     if not user.is_province:
         return Status(403, {"detail": "只有省工业和信息化厅可以审核名单调整建议。"})
+    try:
+        body = DecisionIn(**_payload(request))
+    except BadBody as exc:
+        return Status(400, {"detail": str(exc)})
     proposal = RegisterProposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
         return Status(404, {"detail": "名单调整建议不存在。"})
@@ -130,17 +168,19 @@ def _decide(request: HttpRequest, proposal_id: int, body: DecisionIn, approve: b
 
 @router.post(
     "/register/proposals/{proposal_id}/approve",
-    response={200: ProposalOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="省厅批准名单调整建议（撤销生效日期即名单撤销日期）",
+    openapi_extra=_body_doc(DecisionIn),
 )
-def register_approve(request: HttpRequest, proposal_id: int, body: DecisionIn) -> Any:
-    return _decide(request, proposal_id, body, approve=True)
+def register_approve(request: HttpRequest, proposal_id: int) -> Any:
+    return _decide(request, proposal_id, approve=True)
 
 
 @router.post(
     "/register/proposals/{proposal_id}/reject",
-    response={200: ProposalOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ProposalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="省厅驳回名单调整建议（须填写理由）",
+    openapi_extra=_body_doc(DecisionIn),
 )
-def register_reject(request: HttpRequest, proposal_id: int, body: DecisionIn) -> Any:
-    return _decide(request, proposal_id, body, approve=False)
+def register_reject(request: HttpRequest, proposal_id: int) -> Any:
+    return _decide(request, proposal_id, approve=False)
