@@ -299,3 +299,11 @@ def test_missing_or_malformed_bodies_are_answered_in_chinese(personas):
     schema = Client().get("/api/openapi.json").json()
     body = schema["paths"]["/api/register/proposals"]["post"]["requestBody"]["content"]["application/json"]
     assert "effective_on" in body["schema"]["properties"]
+
+
+def test_a_rename_is_history_not_a_status(personas):
+    response = api(personas.province).get("/api/register", {"status": "更名"})
+    assert response.status_code == 400
+    assert "历史事项而不是状态" in response.json()["detail"]
+    revoked = api(personas.province).get("/api/register", {"status": "撤销"})
+    assert revoked.status_code == 200 and revoked.json() == []

@@ -60,6 +60,11 @@ def parse_status(raw: str) -> ListStatus | None:
             return member
     if text in STATUS_ALIASES:
         return STATUS_ALIASES[text]
+    if text in ("更名", "合并", "已更名", "已合并"):
+        raise BadFilter(
+            f"“{text}”是名单单位的历史事项而不是状态：更名或合并后继续列入的单位状态为“有效”，"
+            "未继续列入的为“已撤销”，事项见各单位的历史（history）。"
+        )
     raise BadFilter(f"状态“{text[:20]}”无效，请填写“有效”或“已撤销”（或其代码 active、revoked）。")
 
 
