@@ -289,3 +289,31 @@ def test_the_summary_can_be_for_one_year(personas):
         row[6] for row in sheet.iter_rows(min_row=4, max_col=8, values_only=True) if isinstance(row[0], int)
     ] == ["核查2024"]
     assert client.get("/lists/proposals/summary.docx?year=24").status_code == 400
+
+
+def test_a_change_in_the_admin_enters_the_history(personas):
+    entry = entry_x(personas)
+    form = {
+        "uscc": entry.uscc,
+        "name": "石家庄后台更名有限公司",
+        "category": "factory",
+        "level": "provincial",
+        "unit": entry.unit_id,
+        "year": 2022,
+        "status": "revoked",
+        "revoked_on": "2024-02-02",
+        "park_uscc": "",
+    }
+    response = personas.client(personas.province).post(
+        f"/admin/registry/provinciallistentry/{entry.pk}/change/", form
+    )
+    assert response.status_code == 302
+    with unscoped():
+        kinds = list(RegisterEvent.objects.filter(entry=entry).order_by("id").values_list("kind", "on"))
+    assert [kind for kind, _ in kinds] == ["renamed", "revoked"]
+    assert kinds[1][1] == dt.date(2024, 2, 2)
+    from greenlist.registry.models import FormerName
+
+    assert list(FormerName.objects.filter(entry=entry).values_list("name", flat=True)) == [
+        "石家庄市省级绿色工厂0"
+    ]
