@@ -3,6 +3,7 @@ kept here. A URL added without a row fails this test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,7 +18,7 @@ from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.tokens import issue_token
 from greenlist.campaign.models import Attachment, ExperienceReport, Job
 from greenlist.dynamic.models import Filing, OnSiteCheck
-from greenlist.registry.models import ProvincialListEntry
+from greenlist.registry.models import ProvincialListEntry, RegisterProposal
 from greenlist.scoping import unscoped
 from greenlist.selection.models import Expert, Objection, PublicNotice, ReviewAssignment, ReviewMeeting
 
@@ -202,6 +203,44 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "api:unit_submit": ("JSON", lambda p: "/api/units/shijiazhuang/submit", {"confirm": True}),
     "api:unit_return": ("JSON", lambda p: "/api/units/shijiazhuang/return", {"reason": "退回补正"}),
     "api:get_job": ("GET", lambda p: f"/api/jobs/{p.job.pk}", {}),
+    "api:register_list": ("GET", lambda p: "/api/register?level=省级", {}),
+    "api:register_propose": (
+        "JSON",
+        lambda p: "/api/register/proposals",
+        {
+            "category": "factory",
+            "level": "省级",
+            "kind": "removal",
+            "reason": "核查",
+            "effective_on": "2024-03-01",
+        },
+    ),
+    "api:register_approve": ("JSON", lambda p: f"/api/register/proposals/{p.proposal.pk}/approve", {}),
+    "api:register_reject": (
+        "JSON",
+        lambda p: f"/api/register/proposals/{p.proposal.pk}/reject",
+        {"reason": "证据不足"},
+    ),
+    "register_list": ("GET", lambda p: "/lists/", {}),
+    "register_entry": ("GET", lambda p: f"/lists/{p.entry_x.pk}/", {}),
+    "register_propose": (
+        "POST",
+        lambda p: f"/lists/{p.entry_x.pk}/propose/",
+        {"kind": "removal", "reason": "核查", "effective_on": "2024-03-01"},
+    ),
+    "register_proposals": ("GET", lambda p: "/lists/proposals/", {}),
+    "register_event": (
+        "POST",
+        lambda p: f"/lists/{p.entry_x.pk}/events/",
+        {"kind": "boundary", "on": "2024-02-01", "detail": "厂区扩建"},
+    ),
+    "register_cultivation": ("GET", lambda p: "/lists/cultivation/", {}),
+    "register_decide": (
+        "POST",
+        lambda p: f"/lists/proposals/{p.proposal.pk}/decide/",
+        {"action": "reject", "reason": "证据不足"},
+    ),
+    "register_summary": ("GET", lambda p: "/lists/proposals/summary.xlsx", {}),
 }
 
 EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
@@ -304,6 +343,20 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "notice_final": (200, 403, 403, 403, 403, 403, 403, 403, 302),
     # The public 公示 page: no login, the same for everyone.
     "gongshi": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # The register: the province all, a city and its departments their unit's (a city's own only
+    # for proposals), an applicant its own entries over the API; only the province decides.
+    "api:register_list": (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "api:register_propose": (403, 201, 403, 403, 403, 403, 403, 403, 401),
+    "api:register_approve": (200, 403, 403, 403, 403, 403, 403, 403, 401),
+    "api:register_reject": (200, 403, 403, 403, 403, 403, 403, 403, 401),
+    "register_list": (200, 200, 200, 200, 403, 403, 403, 403, 302),
+    "register_entry": (200, 200, 404, 200, 403, 403, 403, 403, 302),
+    "register_propose": (403, 302, 404, 403, 403, 403, 403, 403, 302),
+    "register_proposals": (200, 200, 200, 200, 403, 403, 403, 403, 302),
+    "register_event": (302, 403, 403, 403, 403, 403, 403, 403, 302),
+    "register_cultivation": (200, 200, 200, 200, 403, 403, 403, 403, 302),
+    "register_decide": (302, 403, 403, 403, 403, 403, 403, 403, 302),
+    "register_summary": (200, 403, 403, 403, 403, 403, 403, 403, 302),
 }
 EXPECTED = {name: dict(zip(PERSONAS, row, strict=True)) for name, row in EXPECTED_ROWS.items()}
 
@@ -380,11 +433,24 @@ def test_each_persona_gets_what_the_table_says(personas, name):
         personas.job = Job.objects.create(
             file="x", original_name="x.xlsx", batch=personas.app_x.batch, created_by=personas.city_a
         )
+        personas.entry_x = ProvincialListEntry.objects.get(uscc=personas.org_x.uscc)
+        other = ProvincialListEntry.objects.filter(unit=personas.org_x.unit).exclude(pk=personas.entry_x.pk)[
+            0
+        ]
+        personas.proposal = RegisterProposal.objects.create(
+            entry=other,
+            kind="removal",
+            reason="核查",
+            effective_on=dt.date(2024, 3, 1),
+            proposed_by=personas.city_a,
+        )
     got = {}
     for who in PERSONAS:
         client = client_for(personas, who, name.startswith("api:"))
         url = path(personas)
         if method == "JSON":
+            if name == "api:register_propose":
+                data = {**data, "uscc": personas.org_x.uscc}
             response = client.post(url, json.dumps(data), content_type="application/json")
         elif method == "POST":
             response = client.post(url, form(data))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from greenlist.accounts.models import User
@@ -9,7 +11,15 @@ from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.scopes import scope_for
 from greenlist.campaign.models import Application, Attachment, Consultation, UnitSubmission
 from greenlist.dynamic.models import Filing, FilingReview, OnSiteCheck
-from greenlist.registry.models import NegativeRecord, Organisation, ProvincialListEntry
+from greenlist.registry.models import (
+    CultivationTarget,
+    NegativeRecord,
+    Organisation,
+    ProvincialListEntry,
+    RegisterEvent,
+    RegisterProposal,
+)
+from greenlist.registry.register import visible_entries
 from greenlist.scoping import Scope, ScopeError, scope, unscoped
 from greenlist.selection.models import (
     Expert,
@@ -324,6 +334,86 @@ def test_no_other_role_sees_the_selection(reviewed, model, who):
 @pytest.mark.parametrize("model", SELECTION, ids=lambda m: m.__name__)
 def test_selection_queries_need_a_scope(reviewed, model):
     assert visible(model, None) == set()
+
+
+# The register's scoped models: a listed unit's history, the proposals about it, the 培育对象.
+REGISTER_SCOPED = [RegisterEvent, RegisterProposal, CultivationTarget]
+
+
+@pytest.fixture
+def register_world(personas):
+    with unscoped():
+        for city, org in ((personas.city_a, personas.org_x), (personas.city_b, personas.org_y)):
+            entries = list(ProvincialListEntry.objects.filter(unit=org.unit))
+            for entry in entries:
+                RegisterEvent.objects.create(entry=entry, on=dt.date(2022, 1, 1), kind="listed")
+            own = next(e for e in entries if e.uscc == org.uscc)
+            other = next(e for e in entries if e.uscc != org.uscc)
+            for entry in (own, other):
+                RegisterProposal.objects.create(
+                    entry=entry,
+                    kind="removal",
+                    reason="核查",
+                    effective_on=dt.date(2024, 3, 1),
+                    proposed_by=city,
+                )
+                CultivationTarget.objects.create(
+                    uscc=entry.uscc,
+                    name=entry.name,
+                    category="factory",
+                    level="provincial",
+                    unit=org.unit,
+                    named_on=dt.date(2024, 1, 1),
+                    valid_until=dt.date(2026, 12, 31),
+                )
+    return personas
+
+
+def register_rows_of(model, unit_name: str) -> set[int]:
+    with unscoped():
+        if model is CultivationTarget:
+            return set(model.objects.filter(unit__name=unit_name).values_list("pk", flat=True))
+        return set(model.objects.filter(entry__unit__name=unit_name).values_list("pk", flat=True))
+
+
+def register_rows_of_firm(model, uscc: str) -> set[int]:
+    with unscoped():
+        if model is CultivationTarget:
+            return set(model.objects.filter(uscc=uscc).values_list("pk", flat=True))
+        return set(model.objects.filter(entry__uscc=uscc).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("model", REGISTER_SCOPED, ids=lambda m: m.__name__)
+def test_the_province_sees_the_whole_register(register_world, model):
+    assert visible(model, register_world.province) == all_rows(model)
+
+
+@pytest.mark.parametrize("model", REGISTER_SCOPED, ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    ("who", "unit_name"), [("city_a", "石家庄市"), ("city_b", "唐山市"), ("dept_a", "石家庄市")]
+)
+def test_city_and_department_see_only_their_units_register(register_world, model, who, unit_name):
+    seen = visible(model, getattr(register_world, who))
+    assert seen and seen == register_rows_of(model, unit_name)
+    other = "唐山市" if unit_name == "石家庄市" else "石家庄市"
+    assert not seen & register_rows_of(model, other)
+
+
+@pytest.mark.parametrize("model", [RegisterEvent, CultivationTarget], ids=lambda m: m.__name__)
+def test_an_applicant_sees_only_its_own_register_rows(register_world, model):
+    seen = visible(model, register_world.applicant_x)
+    assert seen and seen == register_rows_of_firm(model, register_world.org_x.uscc)
+
+
+@pytest.mark.parametrize("who", ["applicant_x", "applicant_y", "evaluator"])
+def test_proposals_are_unit_work_only(register_world, who):
+    assert visible(RegisterProposal, getattr(register_world, who)) == set()
+
+
+@pytest.mark.parametrize("model", REGISTER_SCOPED, ids=lambda m: m.__name__)
+def test_the_register_without_a_scope_fails_loudly_and_shows_anonymous_nothing(register_world, model):
+    assert visible(model, None) == set()
+    assert visible(model, register_world.evaluator) == set()
     with pytest.raises(ScopeError, match="未设定数据范围"):
         list(model.objects.all())
 
@@ -360,3 +450,34 @@ def test_an_expert_account_without_a_pool_entry_sees_nothing(reviewed):
         lonely = User.objects.create(username="s_expert_lonely", role="expert")
     assert scope_for(lonely) == Scope.nothing()
     assert visible(Application, lonely) == set()
+
+
+@pytest.mark.parametrize("model", REGISTER_SCOPED, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("who", ["province", "city_a", "city_b", "dept_a", "applicant_x", "evaluator"])
+def test_register_detail_lookups_reach_exactly_the_rows_of_the_list(register_world, model, who):
+    user = getattr(register_world, who)
+    seen = visible(model, user)
+    with scope(scope_for(user)):
+        for pk in all_rows(model):
+            if pk in seen:
+                assert model.objects.get(pk=pk).pk == pk
+            else:
+                with pytest.raises(model.DoesNotExist):
+                    model.objects.get(pk=pk)
+
+
+@pytest.mark.parametrize(
+    ("who", "units"),
+    [
+        ("province", {"石家庄市", "唐山市"}),
+        ("city_a", {"石家庄市"}),
+        ("dept_a", {"石家庄市"}),
+        ("evaluator", set()),
+    ],
+)
+def test_the_register_entries_follow_the_same_scope(register_world, who, units):
+    entries = visible_entries(scope_for(getattr(register_world, who)))
+    with unscoped():
+        assert set(entries.values_list("unit__name", flat=True)) == units
+    own = visible_entries(scope_for(register_world.applicant_x))
+    assert set(own.values_list("uscc", flat=True)) == {register_world.org_x.uscc}

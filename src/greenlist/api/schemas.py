@@ -110,3 +110,43 @@ class ReturnOut(Schema):
     unit: str
     returned_at: dt.datetime
     reason: str
+
+
+class RegisterEventOut(Schema):
+    on: str
+    event: str
+    detail: str
+
+
+class RegisterEntryOut(Schema):
+    uscc: str
+    name: str
+    category: str
+    level: str
+    unit: str
+    year: int
+    status: str
+    removed_on: str | None
+    history: list[RegisterEventOut]
+
+
+class ProposalIn(Schema):
+    # Loosely typed on purpose: the operation checks every value itself and answers in Chinese
+    # (a schema error would be an English 422).
+    uscc: Any = None
+    category: Any = None
+    level: Any = None
+    kind: Any = None
+    reason: Any = None
+    effective_on: Any = None
+    new_name: Any = None
+
+
+class ProposalOut(Schema):
+    id: int
+    status: str
+
+
+class DecisionIn(Schema):
+    reason: Any = None
+    document_number: Any = None

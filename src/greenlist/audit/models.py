@@ -61,6 +61,13 @@ class Action(models.IntegerChoices):
     OBJECTION_RECEIVED = 721, "登记公示异议"
     OBJECTION_CLOSED = 722, "办结公示异议"
     FINAL_LIST_PRODUCED = 723, "形成最终名单"
+    REGISTER_PROPOSED = 601, "提出名单调整建议"
+    REGISTER_PROPOSAL_APPROVED = 602, "批准名单调整建议"
+    REGISTER_PROPOSAL_REJECTED = 603, "驳回名单调整建议"
+    REGISTER_ENTRY_REMOVED = 604, "名单单位撤销"
+    REGISTER_ENTRY_RENAMED = 605, "名单单位更名"
+    REGISTER_EVENT_RECORDED = 606, "记录名单单位历史事项"
+    CULTIVATION_TARGET_NAMED = 607, "确定培育对象"
     DEMO_LOADED = 901, "加载演示数据"
 
 

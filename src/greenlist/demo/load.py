@@ -19,6 +19,7 @@ from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
 from greenlist.demo.dynamic import load_dynamic_demo
 from greenlist.demo.generate import DemoData, generate
+from greenlist.demo.register import load_register
 from greenlist.demo.selection import load_selection
 from greenlist.registry.models import (
     BlacklistEntry,
@@ -66,6 +67,7 @@ def load_demo() -> dict[str, int]:
         _load_applications(data, units, batch, province, created)
         _load_users(data, units)
         _load_unit_work(batch, units, province)
+        load_register(units, province)
         load_dynamic_demo()
         if created:
             _submit_shijiazhuang(batch, units["石家庄市"])

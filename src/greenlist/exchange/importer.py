@@ -7,6 +7,7 @@ changes nothing. Rows are upserted by their natural key (uscc first).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,16 +30,18 @@ from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
     Evaluator,
+    FormerName,
     NegativeRecord,
     Organisation,
     ProvincialListEntry,
     RecommendingUnit,
+    RegisterEvent,
 )
 from greenlist.registry.sync import load_province
 from greenlist.rules.evaluators import v3_next_project
 from greenlist.rules.industries import load_industries
 from greenlist.rules.names import normalise_name
-from greenlist.rules.vocabulary import Method
+from greenlist.rules.vocabulary import Category, ListLevel, ListStatus, Method
 from greenlist.scoping import unscoped
 from greenlist.screening import versions
 
@@ -405,6 +408,10 @@ def _write_list_entries(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
         for _, r in chunk
     ]
     existing = ProvincialListEntry.objects.filter(uscc__in=[r.uscc for r in rows])
+    before = {
+        (e.uscc, e.category, e.level): (e.name, e.name_normalised, e.status, e.revoked_on)
+        for e in existing.only("uscc", "category", "level", "name", "name_normalised", "status", "revoked_on")
+    }
     # A file without the column (the format before it) leaves recorded parks alone.
     with_park = "所在园区统一社会信用代码" in context.headers.get("省级名单", set())
     _upsert(
@@ -422,6 +429,83 @@ def _write_list_entries(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
         ],
         existing.values_list("uscc", "category", "level"),
         context.report.counts["省级名单"],
+    )
+    _record_list_history(rows, before, context)
+
+
+def _record_list_history(
+    rows: Sequence[ProvincialListEntry],
+    before: dict[tuple[str, str, str], tuple[str, str, str, Any]],
+    context: _Context,
+) -> None:
+    """The register's history of what this chunk changed: a new entry is a listing, a new name a
+    rename (the old name kept for matching), a new revocation a removal, a revoked entry made
+    active again a reinstatement."""
+    today = timezone.localdate()
+    saved = {
+        (e.uscc, e.category, e.level): e
+        for e in ProvincialListEntry.objects.filter(uscc__in=[r.uscc for r in rows]).select_related("unit")
+    }
+    actor = context.actor if getattr(context.actor, "pk", None) else None
+    events: list[RegisterEvent] = []
+    former: list[FormerName] = []
+    for row in rows:
+        entry = saved[(row.uscc, row.category, row.level)]
+        label = f"{ListLevel(entry.level).label}{Category(entry.category).label}"
+        previous = before.get((row.uscc, row.category, row.level))
+        if previous is None:
+            events.append(
+                RegisterEvent(
+                    entry=entry,
+                    on=dt.date(entry.year, 1, 1),
+                    kind=RegisterEvent.Kind.LISTED,
+                    detail=f"{entry.year}年列入{label}名单（{entry.unit.name}推荐；据省级名单导入）",
+                    actor=actor,
+                )
+            )
+            if entry.status == ListStatus.REVOKED and entry.revoked_on:
+                events.append(_removal_event(entry, actor))
+            continue
+        old_name, old_normalised, old_status, _ = previous
+        if old_normalised != entry.name_normalised:
+            former.append(FormerName(uscc=entry.uscc, entry=entry, name=old_name, until=today))
+            events.append(
+                RegisterEvent(
+                    entry=entry,
+                    on=today,
+                    kind=RegisterEvent.Kind.RENAMED,
+                    detail="据省级名单导入",
+                    old_name=old_name,
+                    new_name=entry.name,
+                    actor=actor,
+                )
+            )
+        if old_status != entry.status:
+            if entry.status == ListStatus.REVOKED:
+                events.append(_removal_event(entry, actor))
+            else:
+                events.append(
+                    RegisterEvent(
+                        entry=entry,
+                        on=today,
+                        kind=RegisterEvent.Kind.REINSTATED,
+                        detail="据省级名单导入",
+                        actor=actor,
+                    )
+                )
+    for name in former:
+        name.name_normalised = normalise_name(name.name)
+    FormerName.objects.bulk_create(former, ignore_conflicts=True)
+    RegisterEvent.unscoped.bulk_create(events)
+
+
+def _removal_event(entry: ProvincialListEntry, actor: Any) -> RegisterEvent:
+    return RegisterEvent(
+        entry=entry,
+        on=entry.revoked_on or timezone.localdate(),
+        kind=RegisterEvent.Kind.REVOKED,
+        detail="据省级名单导入",
+        actor=actor,
     )
 
 
@@ -693,12 +777,18 @@ CHECKERS: dict[str, Callable[[list[tuple[int, dict[str, Any]]], _Context], list[
 def _name_matches(unit: RecommendingUnit | None, limit: int = 200) -> list[dict[str, str]]:
     """Negative records without uscc that match an organisation by normalised name; for a unit's
     import, only its own applicants (the report is shown to that unit)."""
+    unnamed = NegativeRecord.unscoped.filter(uscc="").values("name_normalised")
+    # A renamed firm still matches records filed under a name the register knows it by before.
+    renamed = FormerName.objects.filter(name_normalised__in=unnamed)
     organisations = Organisation.unscoped.filter(
-        name_normalised__in=NegativeRecord.unscoped.filter(uscc="").values("name_normalised")
+        models.Q(name_normalised__in=unnamed) | models.Q(uscc__in=renamed.values("uscc"))
     )
     if unit is not None:
         organisations = organisations.filter(unit=unit)
     by_name = {o.name_normalised: o for o in organisations}
+    by_uscc = {o.uscc: o for o in organisations}
+    for uscc, name in renamed.filter(uscc__in=list(by_uscc)).values_list("uscc", "name_normalised"):
+        by_name.setdefault(name, by_uscc[uscc])
     matches = []
     for r in NegativeRecord.unscoped.filter(uscc="", name_normalised__in=list(by_name))[:limit]:
         org = by_name[r.name_normalised]

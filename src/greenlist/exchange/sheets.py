@@ -159,7 +159,7 @@ APPLICATIONS = Sheet(
 
 LIST_ENTRIES = Sheet(
     name="省级名单",
-    description="省级（及国家级）绿色制造名单条目",
+    description="绿色制造名单条目（省级、国家级、市级）；导入时记入名单库的列入、更名、撤销历史",
     columns=(
         Column("统一社会信用代码", "uscc", cells.uscc, True),
         Column("名称", "name", cells.text, True),

@@ -7,8 +7,10 @@ These are facts the campaign reads (mostly imported from the exchange workbook);
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -212,15 +214,17 @@ class NegativeRecord(NormalisedNameMixin):
         # Credit facts are shown to the unit whose applicants they concern, and to the applicant.
         if scope.unit_id is not None:
             orgs = Organisation.unscoped.filter(unit_id=scope.unit_id)
-            return Q(uscc__in=orgs.values("uscc")) | Q(
-                uscc="", name_normalised__in=orgs.values("name_normalised")
-            )
-        if scope.organisation_id is not None:
+        elif scope.organisation_id is not None:
             orgs = Organisation.unscoped.filter(pk=scope.organisation_id)
-            return Q(uscc__in=orgs.values("uscc")) | Q(
-                uscc="", name_normalised__in=orgs.values("name_normalised")
-            )
-        return None
+        else:
+            return None
+        # A record filed under a name the firm carried before a rename is still the firm's.
+        former = FormerName.objects.filter(uscc__in=orgs.values("uscc")).values("name_normalised")
+        return (
+            Q(uscc__in=orgs.values("uscc"))
+            | Q(uscc="", name_normalised__in=orgs.values("name_normalised"))
+            | Q(uscc="", name_normalised__in=former)
+        )
 
 
 class EnergyLevelEntry(models.Model):
@@ -277,3 +281,191 @@ class UnitScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.name} {self.year}: {self.score}"
+
+
+def entry_scope(scope: Scope) -> Q | None:
+    """Which list entries a scope reaches: a city or department its unit's; an applicant the
+    entries carrying its own uscc; anyone else none (the province's scope sees everything and is
+    never asked). The entries keep a plain manager because screening reads all of them; the
+    register's queries apply this filter themselves (``registry.register.visible_entries``)."""
+    if scope.unit_id is not None:
+        return Q(unit_id=scope.unit_id)
+    if scope.organisation_id is not None:
+        return Q(uscc__in=Organisation.unscoped.filter(pk=scope.organisation_id).values("uscc"))
+    return None
+
+
+def _through_entry(scope: Scope) -> Q | None:
+    condition = entry_scope(scope)
+    if condition is None:
+        return None
+    return Q(entry__in=ProvincialListEntry.objects.filter(condition).values("pk"))
+
+
+class RegisterEvent(models.Model):
+    """One dated event in a listed unit's history: listing, rename, boundary or scope change,
+    merger, removal, reinstatement. Appended by the register's write paths (the 省级名单 import,
+    approved proposals, the demo), never edited."""
+
+    class Kind(models.TextChoices):
+        LISTED = "listed", "列入"
+        RENAMED = "renamed", "更名"
+        BOUNDARY = "boundary", "边界范围变更"
+        MERGED = "merged", "合并"
+        REVOKED = "revoked", "撤销"
+        REINSTATED = "reinstated", "恢复"
+        OTHER = "other", "其他"
+
+    entry = models.ForeignKey(
+        ProvincialListEntry, verbose_name="名单单位", on_delete=models.CASCADE, related_name="events"
+    )
+    on = models.DateField("日期")
+    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
+    detail = models.TextField("说明", blank=True)
+    old_name = models.CharField("原名称", max_length=200, blank=True)
+    new_name = models.CharField("新名称", max_length=200, blank=True)
+    document_number = models.CharField("文号", max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["entry", "on", "id"]
+        verbose_name = verbose_name_plural = "名单单位历史"
+        base_manager_name = "unscoped"
+
+    def __str__(self) -> str:
+        return f"{self.entry.name} {self.on} {self.get_kind_display()}"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        return _through_entry(scope)
+
+
+class FormerName(models.Model):
+    """A name a listed unit carried before a rename. Name matching (negative records without a
+    uscc, the 省级名单 import, applicants) reads these too, so a rename keeps matching."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    entry = models.ForeignKey(
+        ProvincialListEntry, verbose_name="名单单位", on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField("原名称", max_length=200)
+    name_normalised = models.CharField("规范化名称", max_length=200, db_index=True, editable=False)
+    until = models.DateField("使用至", null=True, blank=True)
+
+    class Meta:
+        ordering = ["entry", "until", "id"]
+        verbose_name = verbose_name_plural = "名单单位曾用名"
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name_normalised"], name="former_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_normalised = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class RegisterProposal(models.Model):
+    """A city's proposal to remove or rename one of its listed units; the province decides.
+
+    Write paths: ``greenlist.registry.proposals`` (authority checks, audit, history)."""
+
+    class Kind(models.TextChoices):
+        REMOVAL = "removal", "撤销"
+        RENAME = "rename", "更名"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待省厅审核"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+
+    entry = models.ForeignKey(
+        ProvincialListEntry, verbose_name="名单单位", on_delete=models.PROTECT, related_name="proposals"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    reason = models.TextField("理由")
+    effective_on = models.DateField("生效日期")
+    new_name = models.CharField("新名称", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_reason = models.TextField("审核意见", blank=True)
+    document_number = models.CharField("文号", max_length=100, blank=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = verbose_name_plural = "名单调整建议"
+        base_manager_name = "unscoped"
+
+    def __str__(self) -> str:
+        return f"{self.entry.name} {self.get_kind_display()}建议"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        # Proposals are the recommending unit's and the province's work, not the applicant's.
+        if scope.unit_id is None:
+            return None
+        return Q(entry__unit_id=scope.unit_id)
+
+
+class CultivationTarget(NormalisedNameMixin):
+    """培育对象: an enterprise or park the province or a city names for cultivation at a level,
+    valid for the period the province's data file gives (``registry.register.cultivation_until``)."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    category = models.CharField("类别", max_length=20, choices=Category.choices())
+    level = models.CharField("级别", max_length=20, choices=ListLevel.choices())
+    unit = models.ForeignKey(
+        RecommendingUnit,
+        verbose_name="推荐单位",
+        on_delete=models.PROTECT,
+        related_name="cultivation_targets",
+    )
+    named_on = models.DateField("确定日期")
+    valid_until = models.DateField("有效期至")
+    note = models.TextField("说明", blank=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["unit__order", "category", "-named_on", "name"]
+        verbose_name = verbose_name_plural = "培育对象"
+        base_manager_name = "unscoped"
+        constraints = [
+            models.UniqueConstraint(fields=["uscc", "category", "level"], name="cultivation_target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{ListLevel(self.level).label}培育对象）"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        return entry_scope(scope)

@@ -253,7 +253,9 @@ def _records(column: str, keys: list[str], *, without_uscc: bool) -> Iterator[Re
 
 
 def negative_records(applications: Sequence[facts.Application]) -> dict[str, list[facts.NegativeRecord]]:
-    """Records per application key: by uscc first; records without uscc by normalised name."""
+    """Records per application key: by uscc first; records without uscc by normalised name, the
+    firm's current name or any name the register knows it by before a rename."""
+    from greenlist.registry.register import former_names
     from greenlist.rules.names import normalise_name
 
     keys_by_uscc: dict[str, list[str]] = defaultdict(list)
@@ -261,6 +263,11 @@ def negative_records(applications: Sequence[facts.Application]) -> dict[str, lis
     for app in applications:
         keys_by_uscc[app.uscc].append(app.key)
         keys_by_name[normalise_name(app.name)].append(app.key)
+    for uscc, names in former_names(keys_by_uscc).items():
+        for name in names:
+            for key in keys_by_uscc[uscc]:
+                if key not in keys_by_name[name]:
+                    keys_by_name[name].append(key)
     found: dict[str, list[facts.NegativeRecord]] = defaultdict(list)
     for row in _records("uscc", list(keys_by_uscc), without_uscc=False):
         for key in keys_by_uscc[row[0]]:
