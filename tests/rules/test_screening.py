@@ -137,7 +137,7 @@ def good_world() -> ScreeningResult:
     return run(applications, entries=entries, reports={"a1": GOOD_REPORT, "a2": GOOD_REPORT})
 
 
-def bad_world() -> ScreeningResult:
+def bad_world(batch: Batch = BATCH) -> ScreeningResult:
     def record(kind: RecordType, start: str, end: str | None = None) -> NegativeRecord:
         return NegativeRecord(kind, dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None)
 
@@ -172,6 +172,7 @@ def bad_world() -> ScreeningResult:
         units=[city(provincial=7, recommended=3, consulted=frozenset())],
         now=AFTER_DEADLINE,
         reports={"a2": dataclasses.replace(GOOD_REPORT, inspiration=text(80))},
+        batch=batch,
     )
 
 
