@@ -11,8 +11,8 @@ import pytest
 
 from greenlist.rules.batch import BatchFileError, load_batch, parse_batch
 from greenlist.rules.catalogue import listing
-from greenlist.rules.facts import ListEntry, RegionalAverage
 from greenlist.rules.factory import f2_evaluation_standard
+from greenlist.rules.facts import ListEntry, RegionalAverage
 from greenlist.rules.listing import l1_prior_listing
 from greenlist.rules.relative_bar import a1_explanation, a1_relative_bar
 from greenlist.rules.routing import route
@@ -247,4 +247,3 @@ def test_self_only_batches_need_no_evaluator_parameters() -> None:
     del data["parameters"]["evaluator_cap"]
     data["methods"] = ["self"]
     assert parse_batch(data).on("V3") is False
-
