@@ -317,6 +317,15 @@ def _check_batch_shape(number: int, row: dict[str, Any], context: _Context) -> l
                 f"请改为{allowed}并按要求上传佐证材料",
             )
         )
+    elif row["method"] == Method.THIRD_PARTY and not row["evaluator_uscc"]:
+        errors.append(
+            RowError(
+                APPLICATIONS.name,
+                number,
+                "第三方机构统一社会信用代码",
+                "评价方式为第三方评价时必须填写第三方机构统一社会信用代码",
+            )
+        )
     return errors
 
 

@@ -90,11 +90,9 @@ PARK_COLUMNS = (
 
 
 def _check_application(row: dict[str, Any]) -> list[tuple[str, str]]:
+    # A third-party row's evaluator is checked by the importer, which knows whether the batch takes
+    # third-party evaluation at all (a self-evaluation-only batch refuses the method instead).
     problems = []
-    if row.get("method") == Method.THIRD_PARTY and not row.get("evaluator_uscc"):
-        problems.append(
-            ("第三方机构统一社会信用代码", "评价方式为第三方评价时必须填写第三方机构统一社会信用代码")
-        )
     if row.get("category") == Category.PARK:
         for key in PARK_COLUMNS:
             if row.get(key) is None:
