@@ -21,13 +21,13 @@ from greenlist.rules import (
     evaluators,
     exclusions,
     factory,
-    listing,
     park,
     relative_bar,
     report,
     supply_chain,
     unit,
 )
+from greenlist.rules import listing as prior_listing
 from greenlist.rules.batch import Batch
 from greenlist.rules.vocabulary import Effect
 
@@ -137,7 +137,7 @@ RULES: tuple[RuleSpec, ...] = (
         "须已列入下一级同类别有效名单",
         (_E,),
         "application",
-        listing.l1_prior_listing,
+        prior_listing.l1_prior_listing,
         ("listing_required", "listing_target"),
     ),
     RuleSpec(

@@ -142,7 +142,9 @@ class ScreeningResult:
         return {
             "batch": self.batch.code,
             "applications": [result.to_contract() for result in self.applications],
-            "quotas": [result.to_contract() for result in self.quotas],
+            # A batch without a quota (Q1 off) lists none; its units' C1/D1 findings stay in
+            # ``quotas`` for the submission gate.
+            "quotas": [result.to_contract() for result in self.quotas] if self.batch.on("Q1") else [],
             "evaluators": [result.to_contract() for result in self.evaluators],
         }
 
@@ -171,7 +173,8 @@ def screen(
     the register's average, A1) matter only where the batch has a relative bar.
 
     Only the rules the batch switches on run (``Batch.on``): a batch allowing self-evaluation only
-    judges no evaluator (``evaluators`` is empty) and one without a quota lists no quotas.
+    judges no evaluator (``evaluators`` is empty); one without a quota finds no Q1 (and its
+    contract lists no quotas).
     """
     on = batch.on
     averages = averages or {}
@@ -230,7 +233,7 @@ def screen(
             findings=tuple(f for f in unit_findings(batch, facts, now) if on(f.rule)),
         )
         for facts in units
-        if (unit is None or facts.name == unit) and on("Q1")
+        if unit is None or facts.name == unit
     )
     evaluator_results = tuple(
         EvaluatorResult(

@@ -114,7 +114,9 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The batch's evaluation paths: with self-evaluation only, the evaluator fields disappear.
         self.methods = methods or tuple(m.value for m in Method)
-        self.fields["method"].choices = [(m.value, m.label) for m in Method if m.value in self.methods]
+        method = self.fields["method"]
+        assert isinstance(method, forms.ChoiceField)
+        method.choices = [(m.value, m.label) for m in Method if m.value in self.methods]
         if Method.THIRD_PARTY not in self.methods:
             del self.fields["evaluator"]
         drop = set(self.PARK_ONLY + self.SUPPLY_CHAIN_ONLY + self.FACTORY_ONLY)
