@@ -40,6 +40,8 @@ class Action(models.IntegerChoices):
     ADMIN_RECORD_ADDED = 531, "管理后台新增记录"
     ADMIN_RECORD_CHANGED = 532, "管理后台修改记录"
     ADMIN_RECORD_DELETED = 533, "管理后台删除记录"
+    INDICATOR_CHECKED = 660, "核查指标数据"
+    INDICATOR_QUERIED = 661, "就指标数据向申报单位质询"
     DEMO_LOADED = 901, "加载演示数据"
 
 
