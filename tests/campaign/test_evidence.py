@@ -140,3 +140,33 @@ def test_cross_checks_against_the_energy_level_table(
     for check, text in zip(found, messages, strict=True):
         assert (check.indicator, text in check.message) == ("EN1", True)
     assert cross_checks(indicators, "水泥熟料", unit_energy, {"粗钢": STEEL}) == []
+
+
+def test_the_indicator_page_lists_evidence_and_checks_per_indicator(personas: Any) -> None:
+    with unscoped():
+        attach_evidence(
+            personas.app_y, indicator="EN1", name="能源审计报告.pdf", data=PDF, actor=personas.applicant_y
+        )
+    page = personas.client(personas.applicant_y).get(
+        f"/applications/{personas.app_y.pk}/indicators/", {"system": "gbt36132-2025"}
+    )
+    text = page.content.decode()
+    assert "佐证材料与核查（真实性、准确性、先进性）" in text
+    assert "能源审计报告.pdf" in text
+    assert 'name="indicator" value="EN2"' in text  # an upload form on every indicator line
+    assert "indicators/check/" not in text  # the applicant does not check its own data
+
+
+def test_a_2025_factory_is_scored_with_the_batchs_indicator_system(personas: Any) -> None:
+    from greenlist.campaign.models import Batch
+    from greenlist.campaign.scores import default_system
+
+    with unscoped():
+        application = Application.objects.create(
+            batch=Batch.current("2025"),
+            organisation=personas.org_y,
+            unit=personas.org_y.unit,
+            category="factory",
+        )
+    assert default_system(application).id == "gbt36132-2025"
+    assert default_system(personas.app_y).id == "gbt36132-2018"  # 2024 unchanged
