@@ -163,6 +163,8 @@ class Batch:
     # lists into (an applicant already there is not listed twice); None where the batch has no L1.
     listing_required: str | None = None
     listing_target: str | None = None
+    # The national platform's upload layout (data/exports/<name>.yaml); "" where there is none.
+    platform_export: str = ""
     # Parameter name → confidence mark (A/B/C) where the batch file gives one.
     parameter_confidence: dict[str, str] = field(default_factory=dict)
 
@@ -327,6 +329,8 @@ def _shape(data: dict[str, Any], tz: ZoneInfo, deadline: dt.datetime) -> dict[st
         )
     if "summary_table" in data:
         shape["summary_table"] = str(data["summary_table"])
+    if "platform_export" in data:
+        shape["platform_export"] = str(data["platform_export"])
     return shape
 
 
