@@ -18,6 +18,7 @@ from greenlist.campaign.workflow import State
 from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
 from greenlist.demo.generate import DemoData, generate
+from greenlist.demo.kinds import load_kinds_demo
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -64,6 +65,7 @@ def load_demo() -> dict[str, int]:
         _load_applications(data, units, batch, province, created)
         _load_users(data, units)
         _load_unit_work(batch, units, province)
+        load_kinds_demo()  # the 2025 national round next to 2024 (demo/kinds.py)
         if created:
             _submit_shijiazhuang(batch, units["石家庄市"])
             versions.changed(full=True)  # loaded in bulk: no signals reached screening
