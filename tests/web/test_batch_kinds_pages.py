@@ -73,3 +73,37 @@ def test_a_supply_chain_draft_cannot_be_opened_in_2025(personas: Any) -> None:
         )
     with unscoped():
         assert not Application.objects.filter(batch=batch).exists()
+
+
+def test_the_workbook_template_of_a_self_only_batch_has_no_evaluator_parts(
+    personas: Any, tmp_path: Any
+) -> None:
+    from openpyxl import load_workbook
+
+    from greenlist.exchange.importer import import_workbook
+    from tests.conftest import new_uscc
+    from tests.exchange.workbooks import application_row
+
+    client = personas.client(personas.province)
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(client.get("/templates/workbook/", {"batch": "2025"}).content)
+    book = load_workbook(path)
+    assert {"第三方机构", "节能诊断", "机构黑名单"} & set(book.sheetnames) == set()
+    headers = [c.value for c in book["申报"][1]]
+    assert (
+        "评价方式" in headers
+        and "第三方机构统一社会信用代码" not in headers
+        and "无结果承诺声明" not in headers
+    )
+    full = tmp_path / "full.xlsx"
+    full.write_bytes(client.get("/templates/workbook/").content)
+    assert "第三方机构" in load_workbook(full).sheetnames
+    # the template, filled in, imports into its batch
+    sheet = book["申报"]
+    row = application_row(new_uscc(), "石家庄模板公司")
+    sheet.append([row.get(str(h)) for h in headers])
+    for name in book.sheetnames:
+        if name not in ("申报", "填写说明"):
+            del book[name]
+    book.save(path)
+    assert import_workbook(path, batch=Batch.current("2025")).ok

@@ -20,7 +20,7 @@ from greenlist.campaign.models import Application, Batch, Job
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.exchange import progress
 from greenlist.exchange.jobs import JobError, retry, start_import
-from greenlist.exchange.sheets import BY_NAME
+from greenlist.exchange.sheets import BY_NAME, sheets_for
 from greenlist.exchange.templates import csv_bytes, workbook_bytes
 from greenlist.rules.catalogue import RULES
 from greenlist.rules.relative_bar import a1_explanation
@@ -265,8 +265,11 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def template_download(request: HttpRequest, name: str) -> HttpResponse:
     user_of(request)
     if name == "workbook":
+        # ?batch= picks the batch's own workbook (a self-evaluation-only batch has no evaluator parts).
+        sheets = sheets_for(current_batch(request).parameters.methods)
         response = HttpResponse(
-            workbook_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            workbook_bytes(sheets),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         filename = "greenlist-交换工作簿模板.xlsx"
     elif name in BY_NAME:
