@@ -183,8 +183,10 @@ def test_a_batch_without_quota_lists_no_quotas_and_no_q1() -> None:
     data = raw_2024()
     data["quota"] = False
     result = bad_world(parse_batch(data))
-    assert result.quotas == ()
+    assert result.to_contract()["quotas"] == []
     assert "Q1" not in rules_in(result)
+    # the units' other findings still block their submission
+    assert {f.rule for u in result.quotas for f in u.findings} == {"C1", "D1"}
 
 
 @pytest.mark.parametrize(
