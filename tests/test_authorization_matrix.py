@@ -150,6 +150,11 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "reference": ("POST", lambda p: "/reference/", {"product": ""}),
     "indicators": ("GET", lambda p: f"/applications/{p.app_x.pk}/indicators/", {}),
     "indicators_preview": ("POST", lambda p: f"/applications/{p.app_x.pk}/indicators/preview/", {}),
+    "indicator_check": (
+        "POST",
+        lambda p: f"/applications/{p.app_x.pk}/indicators/check/",
+        {"indicator": "EN1", "authentic": "yes", "accurate": "yes", "advanced": "yes"},
+    ),
     "ranking": ("GET", lambda p: "/ranking/", {}),
     "ranking_recommend": ("POST", lambda p: "/ranking/recommend/", {"category": "factory"}),
     "import": ("GET", lambda p: "/import/", {}),
@@ -304,6 +309,8 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "reference": (302, 403, 403, 403, 403, 403, 403, 403, 302),
     "indicators": (200, 200, 404, 200, 200, 404, 404, 200, 302),
     "indicators_preview": (200, 200, 404, 200, 200, 404, 404, 200, 302),
+    # The unit's city or the province; the service still refuses a draft (nothing changes).
+    "indicator_check": (302, 302, 404, 403, 403, 403, 403, 403, 302),
     "ranking": (200, 200, 200, 403, 403, 403, 403, 403, 302),
     "ranking_recommend": (403, 302, 302, 403, 403, 403, 403, 403, 302),
     "screening": (200, 200, 200, 403, 403, 403, 403, 403, 302),

@@ -9,7 +9,7 @@ import pytest
 from greenlist.accounts.models import User
 from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.scopes import scope_for
-from greenlist.campaign.models import Application, Attachment, Consultation, UnitSubmission
+from greenlist.campaign.models import Application, Attachment, Consultation, IndicatorCheck, UnitSubmission
 from greenlist.dynamic.models import Filing, FilingReview, OnSiteCheck
 from greenlist.registry.models import (
     CultivationTarget,
@@ -57,6 +57,13 @@ def world(personas, batch):
                 recorded_by=personas.province,
             )
             UnitSubmission.objects.create(batch=batch, unit=app.unit)
+            IndicatorCheck.objects.create(
+                application=app,
+                indicator="EN1",
+                status="queried",
+                query="请说明",
+                checked_by=personas.province,
+            )
             NegativeRecord(
                 uscc=app.organisation.uscc, name=app.organisation.name, type="tax_evasion", start="2023-01-01"
             ).save()
@@ -74,7 +81,7 @@ def rows_of(model, unit_name: str) -> set[int]:
                     uscc__in=Organisation.objects.filter(unit__name=unit_name).values("uscc")
                 ).values_list("pk", flat=True)
             )
-        if model is Attachment:
+        if model in (Attachment, IndicatorCheck):
             return set(model.objects.filter(application__unit__name=unit_name).values_list("pk", flat=True))
         return set(model.objects.filter(unit__name=unit_name).values_list("pk", flat=True))
 
@@ -84,7 +91,7 @@ def all_rows(model) -> set[int]:
         return set(model.objects.values_list("pk", flat=True))
 
 
-SCOPED = [Application, Attachment, Consultation, UnitSubmission, Organisation, NegativeRecord]
+SCOPED = [Application, Attachment, Consultation, UnitSubmission, Organisation, NegativeRecord, IndicatorCheck]
 
 
 @pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
@@ -105,7 +112,7 @@ def test_city_and_department_see_only_their_unit(world, model, who, unit_name):
 
 
 @pytest.mark.parametrize(
-    "model", [Application, Attachment, Organisation, NegativeRecord], ids=lambda m: m.__name__
+    "model", [Application, Attachment, Organisation, NegativeRecord, IndicatorCheck], ids=lambda m: m.__name__
 )
 def test_an_applicant_sees_only_its_own(world, model):
     seen = visible(model, world.applicant_x)

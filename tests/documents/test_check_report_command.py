@@ -96,3 +96,9 @@ def test_console_script_exit_codes(tmp_path: Path, good: Path, long_intro: Path)
     assert bad.returncode != 0 and "无法检查“乱码.docx”" in bad.stderr
     wrong = console(str(good), "--category", "shop", cwd=tmp_path)
     assert wrong.returncode != 0
+
+
+def test_a_batch_without_the_experience_report_says_so(good: Path) -> None:
+    with pytest.raises(CommandError, match="不要求典型经验报告"):
+        run(str(good), "--category", "factory", "--batch", "2025")
+    assert run(str(good), "--category", "factory", "--batch", "2024") == {"ok": True, "breaches": []}

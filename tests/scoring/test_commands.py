@@ -54,7 +54,7 @@ def good(tmp_path: Path) -> Path:
 def test_score_prints_the_contract(good: Path) -> None:
     result = run("score", str(good), "--format", "json")
     assert set(result) == {"total", "areas", "indicators", "green"}
-    assert (result["total"], result["areas"]["能源低碳化"], result["green"]) == (12.5, 12.5, False)
+    assert (result["total"], result["areas"]["能源低碳化"], result["green"]) == (12.5, 12.5, None)
     assert result["indicators"][3] == {"name": "能碳管理系统平台功能符合数量", "score": 4.5}
 
 
@@ -63,7 +63,10 @@ def test_score_detail_explains_each_indicator(good: Path) -> None:
     assert result["indicators"][3]["explanation"] == (
         "实际值 6 介于基准值 0 与引领值 8 之间（正向，越高越好），线性计分 6×(6−0)÷(8−0) = 4.5"
     )
-    assert result["verdict"].startswith("基本要求符合，总分 12.5 低于合格分 60（占位值，待核实）")
+    assert result["verdict"] == (
+        "基本要求符合，总分 12.5；所依据的评价体系未规定合格分，得分只作比较，不据此判定是否达到绿色工厂要求"
+    )
+    assert result["pass_mark"]["value"] is None
 
 
 def test_score_bad_input_is_a_command_error(tmp_path: Path) -> None:

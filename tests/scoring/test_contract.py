@@ -72,7 +72,8 @@ def test_the_output_has_exactly_the_contract_shape() -> None:
         {"name": "可再生能源利用率", "score": 4},
     ]
     assert len(result["indicators"]) == 14
-    assert result["green"] is False
+    # GB/T 36132-2025 names no pass mark: a score alone is neither green nor not green.
+    assert result["green"] is None
     json.dumps(result)  # plain JSON types only
 
 
@@ -83,7 +84,8 @@ def test_detail_adds_the_breakdown_without_changing_the_contract_keys() -> None:
     assert first["explanation"] == "实际值 0.85 优于引领值 0.9（逆向，越低越好）→ 满分 8"
     assert (first["id"], first["confidence"], first["status"]) == ("EN1", "A", "scored")
     assert result["system"]["standard"] == "GB/T 36132-2025"
-    assert result["pass_mark"]["confidence"] == "C"
+    assert (result["pass_mark"]["value"], result["pass_mark"]["confidence"]) == (None, None)
+    assert "GB/T 36132-2025 §6 未规定合格分" in result["pass_mark"]["note"]
     assert result["weights"] == {
         "能源低碳化": 30,
         "资源高效化": 30,
@@ -104,7 +106,7 @@ def test_the_veto_makes_green_false_whatever_the_score() -> None:
             base = 5 if indicator.kind == "forward" else 20
             everything.append({"name": indicator.name, "value": 10, "leading": 10, "baseline": base})
     full = output(document(*everything))
-    assert (full["total"], full["green"]) == (100, True)
+    assert (full["total"], full["green"]) == (100, None)  # no sourced pass mark: not judged
     vetoed = output(document(*everything, basic_requirements_met=False))
     assert (vetoed["total"], vetoed["green"]) == (100, False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from greenlist.scoring.score import (
     score,
     score_indicator,
 )
-from greenlist.scoring.systems import Indicator, Kind, find_system
+from greenlist.scoring.systems import Indicator, Kind, Marked, find_system
 
 D = Decimal
 V2025 = find_system("GB/T 36132-2025")
@@ -197,9 +198,12 @@ def test_full_marks_give_100_with_the_annex_c_subtotals() -> None:
         "产品绿色化": 16,
         "用地集约化": 8,
     }
-    assert result.green is True
+    # GB/T 36132-2025 §6 names no pass mark: full marks alone are not called green.
+    assert result.green is None
     assert result.standard == "GB/T 36132-2025"
-    assert result.verdict == "基本要求符合，总分 100 不低于合格分 60（占位值，待核实） → 达到绿色工厂要求"
+    assert result.verdict == (
+        "基本要求符合，总分 100；所依据的评价体系未规定合格分，得分只作比较，不据此判定是否达到绿色工厂要求"
+    )
 
 
 @pytest.mark.parametrize(
@@ -235,15 +239,24 @@ def test_an_unknown_basic_requirement_is_refused() -> None:
         pytest.param("0.6", "60", True, id="at-pass-mark"),
     ],
 )
-def test_green_needs_the_total_at_or_above_the_pass_mark(fraction: str, total: str, green: bool) -> None:
+def test_green_needs_the_total_at_or_above_a_sourced_pass_mark(
+    fraction: str, total: str, green: bool
+) -> None:
     inputs = {i.id: IndicatorInput(D(fraction)) for i in SUPPLY.indicators if not i.quantitative}
     inputs |= {
         i.id: IndicatorInput(D(fraction) * 100, leading=D(100), baseline=D(0))
         for i in SUPPLY.indicators
         if i.quantitative
     }
-    result = score(SUPPLY, inputs, True)
+    # A system whose source names a pass mark (here a made-up one marked B for the test).
+    sourced = dataclasses.replace(SUPPLY, pass_mark=Marked(D(60), "B", "示例来源"))
+    result = score(sourced, inputs, True)
     assert (result.total, result.green) == (D(total), green)
+    assert ("未达到" in result.verdict) is not green
+    # The shipped system names none: the same score decides nothing.
+    unsourced = score(SUPPLY, inputs, True)
+    assert (unsourced.total, unsourced.green) == (D(total), None)
+    assert "合格" not in unsourced.verdict.replace("未规定合格分", "")
 
 
 def test_area_subtotals_are_the_share_of_points_times_the_weight() -> None:
@@ -275,7 +288,7 @@ def test_2018_mandatory_items_must_all_be_met() -> None:
         for i in V2018.indicators
         if i.quantitative
     }
-    assert score(V2018, everything, True).green is True
+    assert score(V2018, everything, True).green is None  # no pass mark: met, but not judged
     missing_one = everything | {"INF2-M": IndicatorInput(D(0))}
     result = score(V2018, missing_one, True)
     assert (result.total, result.green) == (D(97), False)
@@ -283,7 +296,7 @@ def test_2018_mandatory_items_must_all_be_met() -> None:
     assert result.verdict == "必选要求未全部符合：照明（必选） → 不判定为绿色工厂（总分 97）"
     # An optional item is extra: missing it only costs its points.
     optional_missed = score(V2018, everything | {"INF2-O": IndicatorInput(D(0))}, True)
-    assert (optional_missed.total, optional_missed.green) == (D(99), True)
+    assert (optional_missed.total, optional_missed.green) == (D(99), None)
 
 
 def test_2018_area_scores_are_met_points_over_area_points_times_weight() -> None:
@@ -304,7 +317,8 @@ def test_park_scores_with_the_green_index_ratio() -> None:
     ]
     explained = next(i for i in result.indicators if i.id == "EG1").explanation
     assert explained == "实际值 3 ÷ 引领值 6 = 0.5，5×比值 = 2.5"
-    assert result.verdict.endswith("未达到绿色工业园区要求")
+    # No pass mark was found for parks: 4.5 points are reported, not judged.
+    assert (result.green, result.verdict.endswith("不据此判定是否达到绿色工业园区要求")) == (None, True)
 
 
 def test_an_indicator_outside_the_system_goes_to_other() -> None:

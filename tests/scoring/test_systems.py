@@ -39,7 +39,7 @@ def test_weights_sum_to_100_and_each_areas_points_equal_its_weight(path: Path) -
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_every_unverified_mark_says_what_is_to_be_confirmed(path: Path) -> None:
     system = load_system(path)
-    marked: list[tuple[str, str, str]] = [("pass_mark", system.pass_mark.confidence, system.pass_mark.note)]
+    marked: list[tuple[str, str, str]] = []
     marked += [(a.name, a.confidence, a.note) for a in system.areas]
     marked += [(r.id, r.confidence, r.note) for r in system.basic_requirements]
     marked += [(i.id, i.points_mark, i.note) for i in system.indicators]
@@ -49,10 +49,17 @@ def test_every_unverified_mark_says_what_is_to_be_confirmed(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
-def test_no_national_pass_mark_is_claimed(path: Path) -> None:
-    mark = load_system(path).pass_mark
-    assert (mark.value, mark.confidence) == (Decimal(60), "C")
-    assert "不是国家" in mark.note and "DB13/T 6005" in mark.note
+def test_no_pass_mark_is_claimed_without_a_source(path: Path) -> None:
+    system = load_system(path)
+    assert system.pass_mark is None
+    assert "不是国家" in system.pass_mark_note and "DB13/T 6005" in system.pass_mark_note
+    assert "不判定合格与否" in system.pass_mark_note
+
+
+def test_a_pass_mark_marked_c_is_refused() -> None:
+    data = minimal() | {"pass_mark": {"value": 60, "confidence": "C", "note": "待核实"}}
+    with pytest.raises(IndicatorSystemError, match="合格分须有来源"):
+        parse_system(data)
 
 
 def test_2025_is_the_annex_c_example() -> None:
@@ -169,7 +176,7 @@ def minimal() -> dict[str, Any]:
         "edition": "1",
         "category": "factory",
         "source": [{"document": "示例", "confidence": "A"}],
-        "pass_mark": {"value": 60, "confidence": "C", "note": "待核实"},
+        "pass_mark": {"value": None, "confidence": "C", "note": "待核实：未见合格分"},
         "basic_requirements": [{"id": "BR1", "text": "守法", "confidence": "A"}],
         "areas": [
             {"name": "甲", "weight": 60, "confidence": "A"},

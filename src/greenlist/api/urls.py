@@ -112,6 +112,8 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
 def quotas(request: HttpRequest, batch: str | None = None) -> Any:
     user = require(request, Role.CITY, Role.DEPARTMENT, Role.PROVINCE)
     result = verdicts.stored(batch_of(batch), unit_names=_visible_units(user)).result
+    if not result.batch.on("Q1"):
+        return []  # the batch sets no quota
     return [
         {
             "unit": q.unit.name,

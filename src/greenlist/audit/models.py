@@ -68,6 +68,8 @@ class Action(models.IntegerChoices):
     REGISTER_ENTRY_RENAMED = 605, "名单单位更名"
     REGISTER_EVENT_RECORDED = 606, "记录名单单位历史事项"
     CULTIVATION_TARGET_NAMED = 607, "确定培育对象"
+    INDICATOR_CHECKED = 660, "核查指标数据"
+    INDICATOR_QUERIED = 661, "就指标数据向申报单位质询"
     DEMO_LOADED = 901, "加载演示数据"
 
 

@@ -69,7 +69,12 @@ def create_application(
         raise ActionRefused("只有申报单位本身可以创建申报。")
     if category not in {c.value for c in Category}:
         raise ActionRefused("申报类别无效。")
+    params = batch.parameters
+    if not params.allows_category(category):
+        allowed = "、".join(Category(code).label for code in params.categories)
+        raise ActionRefused(f"{params.title}只受理{allowed}，不受理{Category(category).label}申报。")
     with transaction.atomic():
+        # A self-evaluation-only batch opens every draft as 自评价 (the model's default).
         if Application.unscoped.filter(batch=batch, organisation=organisation, category=category).exists():
             raise ActionRefused(f"本单位已有{Category(category).label}申报，请直接编辑该申报。")
         application = Application.unscoped.create(

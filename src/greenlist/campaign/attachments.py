@@ -27,6 +27,7 @@ ALLOWED = {
     Attachment.Kind.EXPERIENCE_REPORT: ({"docx", "doc"}, REPORT_MAX_BYTES),
     Attachment.Kind.PICTURE: ({"png", "jpeg"}, 5 * 1024 * 1024),
     Attachment.Kind.OTHER: ({"pdf", "docx", "xlsx", "png", "jpeg"}, 50 * 1024 * 1024),
+    Attachment.Kind.EVIDENCE: ({"pdf", "docx", "xlsx", "png", "jpeg"}, 50 * 1024 * 1024),
 }
 HIGHLIGHTS = 3
 UNCHECKED = "unchecked"  # ExperienceReport.source of an upload that could not be read (R2 says so)
@@ -50,6 +51,7 @@ def attach(
     actor: User,
     slot: int | None = None,
     caption: str = "",
+    indicator: str = "",
 ) -> Attachment:
     """Store one upload after checking its content. Side effects: a file, an attachment row, one
     audit event. Raises :class:`ActionRefused` (why, in Chinese) and stores nothing otherwise.
@@ -78,6 +80,7 @@ def attach(
             uploaded_by=actor,
             slot=slot,
             caption=caption[:100],
+            indicator=indicator[:20],
         )
         attachment.file.save(f"{digest[:16]}.{detected}", content, save=False)
         attachment.save()
@@ -86,7 +89,14 @@ def attach(
             action=Action.ATTACHMENT_UPLOADED,
             obj=application,
             unit=application.unit,
-            details={"kind": kind, "name": name, "sha256": digest, "type": detected, "slot": slot},
+            details={
+                "kind": kind,
+                "name": name,
+                "sha256": digest,
+                "type": detected,
+                "slot": slot,
+                **({"indicator": indicator} if indicator else {}),
+            },
         )
     return attachment
 

@@ -214,6 +214,8 @@ class Attachment(models.Model):
         EXPERIENCE_REPORT = "experience_report", "典型经验报告（附件2）"
         PICTURE = "picture", "典型经验报告图片"
         OTHER = "other", "其他材料"
+        # Self-evaluation (2025 on): each indicator's own evidence (统计报表, 能源审计, 证书 …).
+        EVIDENCE = "evidence", "指标佐证材料"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
@@ -224,6 +226,7 @@ class Attachment(models.Model):
     content_type = models.CharField("内容类型", max_length=10, blank=True)  # detected from content, not name
     slot = models.PositiveSmallIntegerField("所属亮点", null=True, blank=True)  # pictures: highlight 1–3
     caption = models.CharField("图片说明", max_length=100, blank=True)
+    indicator = models.CharField("所属指标", max_length=20, blank=True)  # evidence: the indicator id
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -279,6 +282,47 @@ class Consultation(models.Model):
     @staticmethod
     def scope_filter(scope: Scope) -> Q | None:
         return Q(unit_id=scope.unit_id) if scope.unit_id is not None else None
+
+
+class IndicatorCheck(models.Model):
+    """The county's or city's check of one self-evaluated indicator (390号: 真实性、准确性、先进性),
+    or its query back to the applicant."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "已核查"
+        QUERIED = "queried", "已质询，待申报单位说明"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="indicator_checks")
+    indicator = models.CharField("指标", max_length=20)
+    authentic = models.BooleanField("真实", null=True, blank=True)
+    accurate = models.BooleanField("准确", null=True, blank=True)
+    advanced = models.BooleanField("先进", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices)
+    query = models.TextField("质询内容", blank=True)
+    note = models.TextField("核查意见", blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField("核查时间", auto_now=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["application", "indicator"]
+        verbose_name = verbose_name_plural = "指标核查"
+        base_manager_name = "unscoped"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "indicator"], name="indicator_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.indicator}"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        condition = _unit_or_org_scope(scope)
+        if condition is None:
+            return None
+        return Q(application__in=Application.unscoped.filter(condition))
 
 
 class UnitSubmission(models.Model):

@@ -33,7 +33,13 @@ def default_system(application: Application) -> IndicatorSystem:
     if application.category in DEFAULT_SYSTEMS:
         return find_system(DEFAULT_SYSTEMS[Category(application.category)])
     params = application.batch.parameters
-    for name in (expected_standard(params, application.industry), params.default_factory_standard):
+    names = (
+        expected_standard(params, application.industry),
+        params.default_factory_standard,
+        # the batch's indicator system for the category (2025: GB/T 36132-2025)
+        params.indicator_systems.get(application.category, ""),
+    )
+    for name in names:
         try:
             return find_system(name)
         except ScoringError:

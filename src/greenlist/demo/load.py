@@ -19,6 +19,7 @@ from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
 from greenlist.demo.dynamic import load_dynamic_demo
 from greenlist.demo.generate import DemoData, generate
+from greenlist.demo.kinds import load_kinds_demo
 from greenlist.demo.register import load_register
 from greenlist.demo.selection import load_selection
 from greenlist.registry.models import (
@@ -69,6 +70,7 @@ def load_demo() -> dict[str, int]:
         _load_unit_work(batch, units, province)
         load_register(units, province)
         load_dynamic_demo()
+        load_kinds_demo()  # the 2025 national round next to 2024 (demo/kinds.py)
         if created:
             _submit_shijiazhuang(batch, units["石家庄市"])
             versions.changed(full=True)  # loaded in bulk: no signals reached screening

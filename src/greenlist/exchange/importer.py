@@ -239,6 +239,7 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
             )
         )
     if sheet is APPLICATIONS:
+        errors += _check_batch_shape(number, row, context)
         _classify_industry(sheet, number, row, context)
     if "unit" in row:
         unit = context.unit(row["unit"])
@@ -289,6 +290,45 @@ def _check_references(sheet: Sheet, number: int, row: dict[str, Any], context: _
         errors.append(RowError(sheet.name, number, "", f"与第{seen[key]}行重复（同一记录只能出现一次）"))
     else:
         seen[key] = number
+    return errors
+
+
+def _check_batch_shape(number: int, row: dict[str, Any], context: _Context) -> list[RowError]:
+    """The batch's campaign kind: a category it does not take, or an evaluation method it does
+    not allow, is refused with the batch's own terms (e.g. 2025: factories and parks, self only)."""
+    params = context.batch.parameters
+    errors = []
+    if not params.allows_category(row["category"]):
+        allowed = "、".join(Category(code).label for code in params.categories)
+        errors.append(
+            RowError(
+                APPLICATIONS.name,
+                number,
+                "申报类别",
+                f"{params.title}只受理{allowed}，不受理“{Category(row['category']).label}”：请删除本行，"
+                "或改在受理该类别的批次中导入",
+            )
+        )
+    if not params.allows_method(row["method"]):
+        allowed = "、".join(Method(code).label for code in params.methods)
+        errors.append(
+            RowError(
+                APPLICATIONS.name,
+                number,
+                "评价方式",
+                f"{params.title}的评价方式只能是{allowed}，不受理“{Method(row['method']).label}”："
+                f"请改为{allowed}并按要求上传佐证材料",
+            )
+        )
+    elif row["method"] == Method.THIRD_PARTY and not row["evaluator_uscc"]:
+        errors.append(
+            RowError(
+                APPLICATIONS.name,
+                number,
+                "第三方机构统一社会信用代码",
+                "评价方式为第三方评价时必须填写第三方机构统一社会信用代码",
+            )
+        )
     return errors
 
 

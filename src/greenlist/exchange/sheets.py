@@ -90,11 +90,9 @@ PARK_COLUMNS = (
 
 
 def _check_application(row: dict[str, Any]) -> list[tuple[str, str]]:
+    # A third-party row's evaluator is checked by the importer, which knows whether the batch takes
+    # third-party evaluation at all (a self-evaluation-only batch refuses the method instead).
     problems = []
-    if row.get("method") == Method.THIRD_PARTY and not row.get("evaluator_uscc"):
-        problems.append(
-            ("第三方机构统一社会信用代码", "评价方式为第三方评价时必须填写第三方机构统一社会信用代码")
-        )
     if row.get("category") == Category.PARK:
         for key in PARK_COLUMNS:
             if row.get(key) is None:
@@ -224,3 +222,24 @@ BLACKLIST = Sheet(
 # Import order: what later sheets refer to comes first.
 SHEETS: tuple[Sheet, ...] = (EVALUATORS, BLACKLIST, DIAGNOSES, LIST_ENTRIES, NEGATIVE_RECORDS, APPLICATIONS)
 BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+
+
+# The columns and sheets only third-party evaluation needs (V1–V4).
+EVALUATOR_COLUMNS = ("evaluator_uscc", "no_result_promise")
+EVALUATOR_SHEETS = (EVALUATORS, BLACKLIST, DIAGNOSES)
+
+
+def sheets_for(methods: tuple[str, ...]) -> tuple[Sheet, ...]:
+    """The workbook a batch asks for: without third-party evaluation, no evaluator sheets and no
+    evaluator columns in 申报 (the importer refuses a 第三方评价 row of such a batch anyway)."""
+    if Method.THIRD_PARTY in methods:
+        return SHEETS
+    applications = Sheet(
+        name=APPLICATIONS.name,
+        description=APPLICATIONS.description + "（本批次仅自评价）",
+        columns=tuple(c for c in APPLICATIONS.columns if c.key not in EVALUATOR_COLUMNS),
+        check=APPLICATIONS.check,
+    )
+    return tuple(
+        applications if sheet is APPLICATIONS else sheet for sheet in SHEETS if sheet not in EVALUATOR_SHEETS
+    )

@@ -3,8 +3,12 @@
 One place to find a rule by its id: its function here, its clause and the notice's words in the
 batch file's ``rules`` (``batch.clause(rule_id)``, ``batch.rules[rule_id].text``), its tests in
 ``tests/rules/`` by module (E → test_exclusions, F → test_factory, P → test_park,
-S → test_supply_chain, V → test_evaluators, Q/C/D → test_unit, R → test_report). V1 and V2 judge an
-evaluator; :func:`greenlist.rules.evaluators.evaluator_findings` carries them to its applications.
+S → test_supply_chain, V → test_evaluators, Q/C/D → test_unit, R → test_report, L → test_listing,
+A → test_relative_bar). V1 and V2 judge an evaluator; :func:`greenlist.rules.evaluators.evaluator_findings`
+carries them to its applications.
+
+A batch switches rules on by listing them under ``rules`` (and its shape switches some off: see
+``Batch.on``); L1 and A1 are the campaign kinds' rules (2025 national round, provincial rounds).
 """
 
 from __future__ import annotations
@@ -13,7 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from greenlist.rules import evaluators, exclusions, factory, filing, park, report, supply_chain, unit
+from greenlist.rules import (
+    evaluators,
+    exclusions,
+    factory,
+    filing,
+    park,
+    relative_bar,
+    report,
+    supply_chain,
+    unit,
+)
+from greenlist.rules import listing as prior_listing
 from greenlist.rules.batch import Batch
 from greenlist.rules.vocabulary import Effect
 
@@ -118,6 +133,22 @@ RULES: tuple[RuleSpec, ...] = (
         ("report_required_categories",),
     ),
     RuleSpec("R2", "典型经验报告编制要求", (_B, _W), "report", report.r2_report_limits, ("report_limits",)),
+    RuleSpec(
+        "L1",
+        "须已列入下一级同类别有效名单",
+        (_E,),
+        "application",
+        prior_listing.l1_prior_listing,
+        ("listing_required", "listing_target"),
+    ),
+    RuleSpec(
+        "A1",
+        "原则上不低于本地区已有单位平均水平",
+        (_W, _B),
+        "application",
+        relative_bar.a1_relative_bar,
+        ("relative_bar",),
+    ),
 )
 
 CATALOGUE: dict[str, RuleSpec] = {spec.id: spec for spec in RULES}
@@ -163,4 +194,5 @@ def listing(batch: Batch) -> list[dict[str, Any]]:
             "parameters": list(spec.parameters),
         }
         for spec in RULES
+        if batch.on(spec.id)
     ]

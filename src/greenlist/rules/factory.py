@@ -15,6 +15,7 @@ from greenlist.rules.facts import Application, EnergyLevel, ListEntry
 from greenlist.rules.findings import Finding, cite
 from greenlist.rules.industries import application_codes, covers, load_industries
 from greenlist.rules.names import normalise_name
+from greenlist.rules.routing import route
 from greenlist.rules.vocabulary import Category, Effect, ListLevel, ListStatus
 
 EnergyGrade = Literal["标杆", "基准", "未达基准"]
@@ -91,7 +92,11 @@ def f1_provincial_green_factory(
 def industry_standard(batch: Batch, industry: str, code: str = "") -> str | None:
     """The published industry green-factory standard for an industry (a name, or its GB/T 4754
     ``code``), if the batch lists one. The batch's keys are industry names resolved through the
-    classification (``rules.industries``), never matched as substrings; the most specific wins."""
+    classification (``rules.industries``), never matched as substrings; the most specific wins.
+    A batch with key-industry routing (2025 on) names the sector requirement of a key industry."""
+    routed = route(batch, industry, code)
+    if routed is not None:
+        return routed.requirement if routed.key_industry else None
     table = load_industries()
     codes = application_codes(code, industry, table)
     if not codes:

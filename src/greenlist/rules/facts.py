@@ -151,3 +151,15 @@ class UnitFacts:
     quota_override: int | None = None  # set only by the province, with a recorded reason
     quota_override_reason: str = ""
     reopened_until: dt.datetime | None = None  # the province reopened submission (D1)
+
+
+@dataclass(frozen=True)
+class RegionalAverage:
+    """The average score of the province's active units of one category at one list level, in the
+    latest year the register holds scores for (A1)."""
+
+    category: Category
+    level: ListLevel
+    year: int
+    average: Decimal
+    units: int

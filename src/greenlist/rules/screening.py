@@ -31,9 +31,19 @@ from greenlist.rules.factory import (
     f3_energy_priority,
     product_key,
 )
-from greenlist.rules.facts import Application, EnergyLevel, Evaluator, ListEntry, NegativeRecord, UnitFacts
+from greenlist.rules.facts import (
+    Application,
+    EnergyLevel,
+    Evaluator,
+    ListEntry,
+    NegativeRecord,
+    RegionalAverage,
+    UnitFacts,
+)
 from greenlist.rules.findings import Finding
+from greenlist.rules.listing import l1_prior_listing
 from greenlist.rules.park import p1_park_conditions, p2_park_priority
+from greenlist.rules.relative_bar import a1_relative_bar
 from greenlist.rules.report import ExperienceReport, r1_report_provided, r2_report_limits
 from greenlist.rules.supply_chain import s1_green_factory, s2_supply_chain_priority
 from greenlist.rules.unit import effective_quota, quota, unit_findings
@@ -132,7 +142,9 @@ class ScreeningResult:
         return {
             "batch": self.batch.code,
             "applications": [result.to_contract() for result in self.applications],
-            "quotas": [result.to_contract() for result in self.quotas],
+            # A batch without a quota (Q1 off) lists none; its units' C1/D1 findings stay in
+            # ``quotas`` for the submission gate.
+            "quotas": [result.to_contract() for result in self.quotas] if self.batch.on("Q1") else [],
             "evaluators": [result.to_contract() for result in self.evaluators],
         }
 
@@ -149,6 +161,7 @@ def screen(
     *,
     reports: Mapping[str, ExperienceReport] | None = None,
     unit: str | None = None,
+    averages: Mapping[str, RegionalAverage | None] | None = None,
 ) -> ScreeningResult:
     """Run every rule of the catalogue over one batch.
 
@@ -156,17 +169,26 @@ def screen(
     by uscc or normalised name); ``list_entries`` are all green-list entries (indexed here by uscc);
     ``energy_levels`` are keyed by product name. Pass every application of the batch: V3 counts
     evaluators' projects over all units. ``unit`` restricts the applications and quotas returned
-    to one recommending unit; evaluators are always all returned.
+    to one recommending unit; evaluators are always all returned. ``averages`` (category code →
+    the register's average, A1) matter only where the batch has a relative bar.
+
+    Only the rules the batch switches on run (``Batch.on``): a batch allowing self-evaluation only
+    judges no evaluator (``evaluators`` is empty); one without a quota finds no Q1 (and its
+    contract lists no quotas).
     """
+    on = batch.on
+    averages = averages or {}
     entries_by_uscc: dict[str, list[ListEntry]] = defaultdict(list)
     for entry in list_entries:
         entries_by_uscc[entry.uscc].append(entry)
     evaluator_index = {e.uscc: e for e in evaluators}
     # V1 and V2 judge the legal entity with all its branches; each member carries its entity's reasons.
+    if not batch.third_party_allowed:
+        evaluators = ()  # self-evaluation only: no evaluator is judged in this batch
     entity_reasons = {code: evaluator_reasons(batch, e) for code, e in legal_entities(evaluators).items()}
     reasons = {e.uscc: entity_reasons[e.entity_uscc] for e in evaluators}
     levels = {product_key(name): level for name, level in energy_levels.items()}
-    allocation = v3_allocate_cap(batch, applications, evaluator_index)
+    allocation = v3_allocate_cap(batch, applications, evaluator_index) if on("V3") else None
     reports = reports or {}
 
     results = []
@@ -174,23 +196,32 @@ def screen(
         if unit is not None and app.unit != unit:
             continue
         entries = entries_by_uscc.get(app.uscc, [])
-        findings = [
-            *exclusion_findings(batch, records.get(app.key, ()), entries),
-            *f1_provincial_green_factory(batch, app, entries),
-            *f2_evaluation_standard(batch, app),
-            *f3_energy_priority(batch, app, levels),
-            *p1_park_conditions(batch, app),
-            *p2_park_priority(batch, app, entries),
-            *s1_green_factory(batch, app, entries),
-            *s2_supply_chain_priority(batch, app, entries),
-            *evaluator_findings(batch, app, evaluator_index, reasons),
-        ]
-        if index in allocation.beyond:
+        findings = [f for f in exclusion_findings(batch, records.get(app.key, ()), entries) if on(f.rule)]
+        findings += l1_prior_listing(batch, app, entries)
+        if on("F1"):
+            findings += f1_provincial_green_factory(batch, app, entries)
+        if on("F2"):
+            findings += f2_evaluation_standard(batch, app)
+        if on("F3"):
+            findings += f3_energy_priority(batch, app, levels)
+        if on("P1"):
+            findings += p1_park_conditions(batch, app)
+        if on("P2"):
+            findings += p2_park_priority(batch, app, entries)
+        if on("S1"):
+            findings += s1_green_factory(batch, app, entries)
+        if on("S2"):
+            findings += s2_supply_chain_priority(batch, app, entries)
+        findings += [f for f in evaluator_findings(batch, app, evaluator_index, reasons) if on(f.rule)]
+        if allocation is not None and index in allocation.beyond:
             findings.append(allocation.beyond[index])
-        findings += v4_no_result_promise(batch, app)
-        findings += r1_report_provided(batch, app)
+        if on("V4"):
+            findings += v4_no_result_promise(batch, app)
+        findings += a1_relative_bar(batch, app, averages)
+        if on("R1"):
+            findings += r1_report_provided(batch, app)
         report = reports.get(app.key)
-        if report is not None:
+        if report is not None and on("R2"):
             findings += r2_report_limits(batch, report, app.category)
         results.append(ApplicationResult(application=app, findings=tuple(findings)))
 
@@ -199,7 +230,7 @@ def screen(
             unit=facts,
             quota=effective_quota(batch, facts),
             computed_quota=quota(batch, facts.provincial_factories),
-            findings=tuple(unit_findings(batch, facts, now)),
+            findings=tuple(f for f in unit_findings(batch, facts, now) if on(f.rule)),
         )
         for facts in units
         if unit is None or facts.name == unit
@@ -207,11 +238,12 @@ def screen(
     evaluator_results = tuple(
         EvaluatorResult(
             evaluator=e,
-            projects=allocation.projects.get(e.entity_uscc, 0),
+            projects=allocation.projects.get(e.entity_uscc, 0) if allocation is not None else 0,
             cap=batch.evaluator_cap,
-            reasons=tuple(reasons[e.uscc]),
+            reasons=tuple(f for f in reasons[e.uscc] if on(f.rule)),
         )
         for e in evaluators
+        if batch.third_party_allowed
     )
     return ScreeningResult(
         batch=batch, applications=tuple(results), quotas=quotas, evaluators=evaluator_results

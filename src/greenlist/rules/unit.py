@@ -33,6 +33,8 @@ def effective_quota(batch: Batch, unit: UnitFacts) -> int:
 
 def q1_quota(batch: Batch, unit: UnitFacts) -> list[Finding]:
     """Q1: block when the unit recommends more green factories than its quota."""
+    if not batch.on("Q1"):
+        return []  # the batch sets no quota (e.g. the 2025 rounds)
     computed = quota(batch, unit.provincial_factories)
     allowed = effective_quota(batch, unit)
     if unit.recommended_factories <= allowed:

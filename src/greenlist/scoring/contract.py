@@ -14,7 +14,7 @@ the system's value.
 
 Output::
 
-    {"total": 87.5, "areas": {"能源低碳化": 30, …}, "indicators": [{"name", "score"}], "green": bool}
+    {"total": 87.5, "areas": {"能源低碳化": 30, …}, "indicators": [{"name", "score"}], "green": bool | null}
 
 An indicator the system does not know is scored, not refused, when it carries direction, points
 and (quantitative) leading and baseline: it goes to the area "其他" at its own points, added to the
@@ -266,9 +266,9 @@ def contract_output(result: ScoreResult, *, detail: bool = False) -> dict[str, A
             },
             "weights": {area.name: _json_number(area.weight) for area in result.areas},
             "pass_mark": {
-                "value": _json_number(system.pass_mark.value),
-                "confidence": system.pass_mark.confidence,
-                "note": system.pass_mark.note,
+                "value": _json_number(system.pass_mark.value) if system.pass_mark else None,
+                "confidence": system.pass_mark.confidence if system.pass_mark else None,
+                "note": system.pass_mark.note if system.pass_mark else system.pass_mark_note,
             },
             "basic_requirements_met": result.basic_requirements_met,
             "failed_requirements": list(result.failed_requirements),

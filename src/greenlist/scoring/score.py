@@ -105,7 +105,10 @@ class ScoreResult:
     failed_requirements: tuple[str, ...]  # "BR1 …：不符合" / "：未确认"
     mandatory_unmet: tuple[str, ...]  # names of mandatory items not fully met (mandatory_gate)
     incomplete: tuple[str, ...]  # names of indicators scored 0 for want of 引领值/基准值
-    green: bool
+    # False: the basic requirements or a mandatory item failed, or the total is below a sourced
+    # pass mark; True: at or above a sourced pass mark; None: the system names no pass mark, so the
+    # score alone decides nothing (no 合格/不合格).
+    green: bool | None
     verdict: str  # Chinese, why green or not
 
     @property
@@ -378,7 +381,13 @@ def score(
         if system.mandatory_gate and s.requirement == "mandatory" and s.score < s.points
     )
     incomplete = tuple(s.name for s in scored if s.status == "incomplete")
-    green = basic_met and not unmet and total >= system.pass_mark.value
+    green: bool | None
+    if not basic_met or unmet:
+        green = False
+    elif system.pass_mark is None:
+        green = None
+    else:
+        green = total >= system.pass_mark.value
     return ScoreResult(
         system=system,
         total=total,
@@ -398,13 +407,18 @@ def _verdict(
 ) -> str:
     what = Category(system.category).label
     mark = system.pass_mark
-    pass_text = f"合格分 {fmt(mark.value)}" + ("（占位值，待核实）" if mark.confidence == "C" else "")
     if not basic_met:
         return (
             f"基本要求不符合（一票否决）：{'；'.join(failed)} → 不判定为{what}，总分 {fmt(total)} 不改变结论"
         )
     if unmet:
         return f"必选要求未全部符合：{'、'.join(unmet)} → 不判定为{what}（总分 {fmt(total)}）"
+    if mark is None:
+        return (
+            f"基本要求符合，总分 {fmt(total)}；所依据的评价体系未规定合格分，得分只作比较，"
+            f"不据此判定是否达到{what}要求"
+        )
+    pass_text = f"合格分 {fmt(mark.value)}（{mark.note or '有来源'}，置信度{mark.confidence}）"
     if total < mark.value:
         return f"基本要求符合，总分 {fmt(total)} 低于{pass_text} → 未达到{what}要求"
     return f"基本要求符合，总分 {fmt(total)} 不低于{pass_text} → 达到{what}要求"

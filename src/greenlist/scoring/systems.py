@@ -137,7 +137,9 @@ class IndicatorSystem:
     sources: tuple[Source, ...]
     method: Method
     method_note: str
-    pass_mark: Marked
+    # A threshold only where a source names one (A or B); None: the score is not judged against any
+    # number, and ``pass_mark_note`` says why (e.g. GB/T 36132-2025 §6 names no pass mark).
+    pass_mark: Marked | None
     mandatory_gate: bool  # every mandatory (必选) indicator must be fully met to be green
     basic_requirements: tuple[BasicRequirement, ...]
     areas: tuple[Area, ...]
@@ -145,6 +147,7 @@ class IndicatorSystem:
     superseded_on: dt.date | None = None
     replaces: str = ""
     mandatory_gate_note: str = ""
+    pass_mark_note: str = ""
 
     @property
     def label(self) -> str:
@@ -320,13 +323,18 @@ def parse_system(data: Any, origin: str = "评价体系") -> IndicatorSystem:
 
     raw_pass = data.get("pass_mark")
     if not isinstance(raw_pass, Mapping):
-        raise read.fail("pass_mark 应写成 {value: …, confidence: …, note: …}")
+        raise read.fail("pass_mark 应写成 {value: …, confidence: …, note: …}（无来源时 value 写 null）")
     pass_value = read.number(raw_pass, "value", "合格分")
-    if pass_value is None or not Decimal(0) <= pass_value <= HUNDRED:
-        raise read.fail("合格分 pass_mark.value 应为0–100之间的数")
-    pass_mark = Marked(
-        pass_value, read.confidence(raw_pass, "合格分"), read.text(raw_pass, "note", "合格分", required=False)
-    )
+    pass_confidence = read.confidence(raw_pass, "合格分")
+    pass_note = read.text(raw_pass, "note", "合格分", required=False)
+    pass_mark: Marked | None = None
+    if pass_value is not None:
+        if not Decimal(0) <= pass_value <= HUNDRED:
+            raise read.fail("合格分 pass_mark.value 应为0–100之间的数")
+        if pass_confidence == "C":
+            # An unsourced threshold would call results 合格/不合格 on nobody's authority.
+            raise read.fail("合格分须有来源（置信度A或B）；未找到来源时 value 写 null，并在 note 中说明")
+        pass_mark = Marked(pass_value, pass_confidence, pass_note)
 
     requirements: list[BasicRequirement] = []
     for raw in read.mappings(data, "basic_requirements"):
@@ -395,6 +403,7 @@ def parse_system(data: Any, origin: str = "评价体系") -> IndicatorSystem:
         method=cast(Method, method),
         method_note=read.text(data, "method_note", "体系", required=False),
         pass_mark=pass_mark,
+        pass_mark_note=pass_note,
         mandatory_gate=bool(data.get("mandatory_gate", False)),
         mandatory_gate_note=read.text(data, "mandatory_gate_note", "体系", required=False),
         basic_requirements=tuple(requirements),

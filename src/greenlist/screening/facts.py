@@ -390,7 +390,40 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
     return result
 
 
-__all__ = ["application_facts", "evaluator_facts", "list_entries", "negative_records", "unit_facts"]
+def regional_averages(batch: Batch) -> dict[str, facts.RegionalAverage | None]:
+    """A1: per category of the batch's relative bar, the register's average score of the
+    province's active units at the bar's level (``registry.standing.regional_average``); None for
+    a category whose units have no score. Empty for a batch without a relative bar."""
+    from greenlist.registry.standing import regional_average
+
+    bar = batch.parameters.relative_bar
+    if bar is None:
+        return {}
+    averages: dict[str, facts.RegionalAverage | None] = {}
+    for code in bar.categories:
+        found = regional_average(Category(code), ListLevel(bar.level))
+        averages[code] = (
+            None
+            if found is None
+            else facts.RegionalAverage(
+                category=Category(code),
+                level=ListLevel(bar.level),
+                year=found.year,
+                average=found.average,
+                units=found.units,
+            )
+        )
+    return averages
+
+
+__all__ = [
+    "application_facts",
+    "evaluator_facts",
+    "list_entries",
+    "negative_records",
+    "regional_averages",
+    "unit_facts",
+]
 
 
 def experience_reports(

@@ -57,7 +57,8 @@ def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
             )
         )
     ranked = rank(entries)
-    quota = next((q.quota for q in result.quotas), None) if category == Category.FACTORY else None
+    limited = category == Category.FACTORY and result.batch.on("Q1")
+    quota = next((q.quota for q in result.quotas), None) if limited else None
     recommended, held_back = within_quota(ranked, quota if quota is not None else len(ranked))
     applications = {
         str(a.pk): a

@@ -31,6 +31,7 @@ def screen_batch(
             facts.unit_facts(batch),
             now or timezone.now(),
             reports=facts.experience_reports(batch),
+            averages=facts.regional_averages(batch),
         )
     if unit_names is None:
         return result

@@ -16,6 +16,7 @@ from greenlist.registry.models import (
     Evaluator,
     NegativeRecord,
     ProvincialListEntry,
+    UnitScore,
 )
 from greenlist.screening.models import Ruling
 from greenlist.screening.versions import changed
@@ -86,7 +87,8 @@ def connect() -> None:
         (_of_unit, (Consultation, UnitSubmission)),
         (_firm, (NegativeRecord, ProvincialListEntry)),
         (_evaluator, (Evaluator, Diagnosis, BlacklistEntry)),
-        (_everything, (EnergyLevelEntry,)),
+        # A1 compares every application with the register's averages of existing units.
+        (_everything, (EnergyLevelEntry, UnitScore)),
     ]
     for receiver, senders in receivers:
         receiver = _not_raw(receiver)

@@ -109,6 +109,7 @@ def compute(batch: Batch, ids: Collection[int] | None, now: dt.datetime | None =
             [],  # unit findings depend on the clock: computed when read, never stored
             now or timezone.now(),
             reports=facts.experience_reports(batch, ids=ids),
+            averages=facts.regional_averages(batch),
         )
         return _apply_rulings(result)
 

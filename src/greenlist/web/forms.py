@@ -108,8 +108,17 @@ class ApplicationForm(forms.ModelForm):
     SUPPLY_CHAIN_ONLY = SUPPLY_CHAIN_FIELDS
     FACTORY_ONLY = ("product", "unit_energy")
 
-    def __init__(self, *args: Any, category: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, category: str, methods: tuple[str, ...] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The batch's evaluation paths: with self-evaluation only, the evaluator fields disappear.
+        self.methods = methods or tuple(m.value for m in Method)
+        method = self.fields["method"]
+        assert isinstance(method, forms.ChoiceField)
+        method.choices = [(m.value, m.label) for m in Method if m.value in self.methods]
+        if Method.THIRD_PARTY not in self.methods:
+            del self.fields["evaluator"]
         drop = set(self.PARK_ONLY + self.SUPPLY_CHAIN_ONLY + self.FACTORY_ONLY)
         keep = {
             Category.PARK: self.PARK_ONLY,
@@ -131,6 +140,8 @@ class ApplicationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("method") and data["method"] not in self.methods:
+            self.add_error("method", "本批次不接受该评价方式。")
         if data.get("method") == Method.THIRD_PARTY and not data.get("evaluator"):
             self.add_error("evaluator", "第三方评价须选择评价机构。")
         if data.get("method") == Method.SELF:

@@ -72,6 +72,7 @@ urlpatterns = [
     path(
         "applications/<int:pk>/indicators/preview/", indicators.indicators_preview, name="indicators_preview"
     ),
+    path("applications/<int:pk>/indicators/check/", indicators.indicator_check, name="indicator_check"),
     path("reference/", reference.reference, name="reference"),
     path("ranking/", ranking.ranking, name="ranking"),
     path("ranking/recommend/", ranking.ranking_recommend, name="ranking_recommend"),

@@ -91,7 +91,12 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if application.state not in EDITABLE_STATES:
         messages.error(request, "申报已提交，不能修改；如需修改请联系推荐单位退回。")
         return redirect("application_detail", pk=pk)
-    form = ApplicationForm(request.POST or None, instance=application, category=application.category)
+    form = ApplicationForm(
+        request.POST or None,
+        instance=application,
+        category=application.category,
+        methods=application.batch.parameters.methods,
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.fields}
         try:

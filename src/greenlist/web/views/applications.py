@@ -71,7 +71,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("chart-categories", "各类别申报与筛查结论", charts.category_chart(result)),
             ("chart-states", "申报办理状态", charts.state_chart(states)),
         ]
-        context["over_quota"] = [q.unit.name for q in result.quotas if recommended[q.unit.name] > q.quota]
+        # A batch without a quota (Q1 off) or without third-party evaluation has neither chart.
+        context["charts"] = [
+            chart
+            for chart in context["charts"]
+            if (chart[0] != "chart-quota" or result.batch.on("Q1"))
+            and (chart[0] != "chart-evaluators" or result.batch.third_party_allowed)
+        ]
+        context["over_quota"] = [
+            q.unit.name for q in result.quotas if result.batch.on("Q1") and recommended[q.unit.name] > q.quota
+        ]
         context["over_cap"] = [e.evaluator.name for e in result.evaluators if e.projects > e.cap]
         context["submitted"] = UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=False).count()
         context["unit_count"] = len(result.quotas)
@@ -86,6 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         due = quota.unit.reopened_until or batch.parameters.deadline
         context["unit_status"] = {
             "quota": quota.quota,
+            "limited": result.batch.on("Q1"),
             "recommended": recommended_count,
             "percent": min(100, round(100 * recommended_count / quota.quota)) if quota.quota else 0,
             "excluded": sum(1 for r in result.applications if not r.eligible),

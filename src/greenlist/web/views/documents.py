@@ -22,6 +22,7 @@ from greenlist.campaign.attachments import (
     report_docx,
     save_report,
 )
+from greenlist.campaign.evidence import attach_evidence
 from greenlist.campaign.models import Attachment, ExperienceReport
 from greenlist.decisions.documents import letter, pack, recommended, summary_table_file
 from greenlist.documents import READING_RULES, check_report
@@ -209,15 +210,23 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application(request, pk)
     upload = request.FILES.get("file")
     kind = request.POST.get("kind", Attachment.Kind.EVALUATION_REPORT)
-    if upload is None or kind not in (Attachment.Kind.EVALUATION_REPORT, Attachment.Kind.OTHER):
+    kinds = (Attachment.Kind.EVALUATION_REPORT, Attachment.Kind.OTHER, Attachment.Kind.EVIDENCE)
+    if upload is None or kind not in kinds:
         messages.error(request, "请选择文件和材料类型。")
     else:
+        name = upload.name or "file"
         try:
-            attach(application, kind=kind, name=upload.name or "file", data=upload, actor=user)
+            if kind == Attachment.Kind.EVIDENCE:
+                indicator = request.POST.get("indicator", "")
+                attach_evidence(application, indicator=indicator, name=name, data=upload, actor=user)
+            else:
+                attach(application, kind=kind, name=name, data=upload, actor=user)
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"已上传“{upload.name}”。")
+    if kind == Attachment.Kind.EVIDENCE:  # evidence is uploaded on the indicator page
+        return redirect("indicators", pk=pk)
     return redirect("application_detail", pk=pk)
 
 

@@ -8,13 +8,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused
-from greenlist.campaign.models import Application
+from greenlist.campaign.evidence import (
+    CHECKABLE_STATES,
+    application_cross_checks,
+    evidence_by_indicator,
+    record_check,
+)
+from greenlist.campaign.models import Application, IndicatorCheck
 from greenlist.campaign.scores import default_system, entry_from_form, preview, save_indicators, systems_for
 from greenlist.scoring.score import ScoreResult
 from greenlist.scoring.systems import IndicatorSystem, ScoringError, find_system
 from greenlist.web.access import get_application
-from greenlist.web.views.common import user_of
+from greenlist.web.views.common import require_roles, user_of
 
 
 def _system(request: HttpRequest, application: Application) -> IndicatorSystem:
@@ -47,6 +54,9 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
         (user.role == "applicant" and user.organisation_id == application.organisation_id)
         or (user.role == "evaluator" and user.evaluator_id == application.evaluator_id)
     )
+    files = evidence_by_indicator(application)
+    checks = {c.indicator: c for c in IndicatorCheck.objects.filter(application=application)}
+    city = user.role == "city" and user.unit_id == application.unit_id
     return render(
         request,
         "web/indicators.html",
@@ -57,8 +67,44 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
             "stored": stored,
             "result": result,
             "editable": editable,
+            "can_upload": editable and user.role == "applicant",
+            "can_check": (city or user.is_province) and application.state in CHECKABLE_STATES,
+            "check_fields": (("authentic", "真实"), ("accurate", "准确"), ("advanced", "先进")),
+            "evidence_rows": [
+                {"indicator": i, "files": files.get(i.id, []), "check": checks.get(i.id)}
+                for i in system.indicators
+            ],
+            "cross_checks": application_cross_checks(application),
         },
     )
+
+
+def _yes_no(raw: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(raw or "")
+
+
+@login_required
+@require_POST
+def indicator_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city (or province) records its check of one indicator, or queries it back."""
+    require_roles(request, Role.CITY, Role.PROVINCE)
+    application = get_application(request, pk)
+    try:
+        record_check(
+            application,
+            indicator=request.POST.get("indicator", ""),
+            actor=user_of(request),
+            authentic=_yes_no(request.POST.get("authentic")),
+            accurate=_yes_no(request.POST.get("accurate")),
+            advanced=_yes_no(request.POST.get("advanced")),
+            query=request.POST.get("query", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已记录指标核查情况。")
+    return redirect("indicators", pk=pk)
 
 
 @login_required

@@ -16,15 +16,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
-from greenlist.campaign.models import Application, Job
+from greenlist.campaign.models import Application, Batch, Job
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.exchange import progress
 from greenlist.exchange.jobs import JobError, retry, start_import
-from greenlist.exchange.sheets import BY_NAME
+from greenlist.exchange.sheets import BY_NAME, sheets_for
 from greenlist.exchange.templates import csv_bytes, workbook_bytes
 from greenlist.rules.catalogue import RULES
-from greenlist.rules.vocabulary import Category, Effect
+from greenlist.rules.relative_bar import a1_explanation
+from greenlist.rules.vocabulary import Category, Effect, Method
 from greenlist.screening import verdicts
+from greenlist.screening.facts import regional_averages
 from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
 
 PAGE_SIZE = 50  # rows per page: a unit's list at 10,000 applications is hundreds long
@@ -114,6 +116,8 @@ def screening(request: HttpRequest) -> HttpResponse:
             if e.projects or not e.accepted
         ],
         "rule_texts": params.rules,
+        "quota_on": params.on("Q1"),
+        "shape": batch_shape(batch),
         "deadline_passed": now > params.deadline,
         "days_left": (params.deadline - now).days,
         "reopened_until": min(
@@ -131,11 +135,38 @@ def rule_catalogue(request: HttpRequest) -> HttpResponse:
         {
             "spec": spec,
             "text": params.rules[spec.id],
-            "parameters": [(name, params.parameter_notes.get(name)) for name in spec.parameters],
+            "parameters": [
+                (name, params.parameter_notes.get(name), params.parameter_confidence.get(name, ""))
+                for name in spec.parameters
+            ],
         }
         for spec in RULES
+        if params.on(spec.id)  # the rules this batch switches on, and only those
     ]
-    return render(request, "web/rules.html", {"batch": batch, "params": params, "rules": rules})
+    return render(
+        request,
+        "web/rules.html",
+        {"batch": batch, "params": params, "rules": rules, "shape": batch_shape(batch)},
+    )
+
+
+def batch_shape(batch: Batch) -> dict[str, Any]:
+    """What kind of campaign the batch is, in the words the pages show (``_batch_shape.html``)."""
+    params = batch.parameters
+    kinds = {"national": "国家级名单推荐", "provincial": "省级创建", "review": "现有单位复核（对标）"}
+    return {
+        "kind": kinds.get(params.kind, params.kind),
+        "categories": [Category(code).label for code in params.categories],
+        "methods": [Method(code).label for code in params.methods],
+        "third_party": params.third_party_allowed,
+        "quota": params.on("Q1"),
+        "deadlines": params.deadlines,
+        "documents": params.documents,
+        "bar": params.relative_bar,
+        "bar_explanation": a1_explanation(params, regional_averages(batch)),
+        "pass_mark": params.pass_mark,
+        "routing": params.key_industry_routing,
+    }
 
 
 @login_required
@@ -234,8 +265,11 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def template_download(request: HttpRequest, name: str) -> HttpResponse:
     user_of(request)
     if name == "workbook":
+        # ?batch= picks the batch's own workbook (a self-evaluation-only batch has no evaluator parts).
+        sheets = sheets_for(current_batch(request).parameters.methods)
         response = HttpResponse(
-            workbook_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            workbook_bytes(sheets),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         filename = "greenlist-交换工作簿模板.xlsx"
     elif name in BY_NAME:

@@ -42,6 +42,8 @@ class Command(BaseCommand):
             batch = load_batch(settings.GREENLIST_PROVINCE, code, Path(settings.GREENLIST_DATA_DIR))
         except BatchFileError as exc:
             raise CommandError(str(exc)) from exc
+        if not batch.on("R2"):
+            raise CommandError(f"批次 {batch.code}（{batch.title}）不要求典型经验报告（附件2），无需检查。")
         path = Path(options["file"])
         try:
             with path.open("rb") as handle:
