@@ -62,7 +62,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     validity = {level: cultivation_validity(level) for level in (ListLevel.PROVINCIAL, ListLevel.MUNICIPAL)}
     return render(
         request,
-        "web/register.html",
+        "web/register_list.html",
         {
             "page": page,
             "query": urlencode(kept),
