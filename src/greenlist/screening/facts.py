@@ -11,12 +11,14 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
+from greenlist.campaign.evaluator_cap import not_accepted
 from greenlist.campaign.models import (
     PARK_FIELDS,
     SUPPLY_CHAIN_FIELDS,
     Application,
     Attachment,
     Batch,
+    CompanyOpinion,
     Consultation,
     ExperienceReport,
     UnitSubmission,
@@ -77,6 +79,7 @@ def application_facts(
     rows = selected.order_by("unit__order", "category", "submitted_at", "id").values_list(
         *APPLICATION_COLUMNS
     )
+    pending = set(selected.filter(not_accepted()).values_list("pk", flat=True))
     registered = park_green_factories(
         selected.filter(category=Category.PARK).values_list("organisation__uscc", flat=True)
     )
@@ -115,6 +118,7 @@ def application_facts(
             ),
             has_experience_report=pk in with_report,
             has_evaluation_report=pk in with_evaluation,
+            engagement_accepted=pk not in pending,
             key=str(pk),
         )
         for (
@@ -364,6 +368,12 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
         consulted[unit_id].add(department)
         if not agrees and not handling.strip():
             dissent[unit_id].add(department)
+    # A department's 不同意 on one company counts as its dissent until the city records how it
+    # was handled (C1), like its opinion on the whole list.
+    for unit_id, department in CompanyOpinion.unscoped.filter(
+        application__batch=batch, agrees=False, handling=""
+    ).values_list("application__unit_id", "department"):
+        dissent[unit_id].add(department)
     submissions = {s.unit_id: s for s in UnitSubmission.unscoped.filter(batch=batch)}
     result = []
     for unit in RecommendingUnit.objects.all():
