@@ -59,6 +59,30 @@ def current_engagement(application: Application) -> Engagement | None:
     return Engagement.unscoped.filter(application=application, evaluator_id=application.evaluator_id).first()
 
 
+def engagement_to_sign(application: Application, *, actor: User) -> Engagement:
+    """The engagement a declaration on ``application`` is signed on. An application that named its
+    evaluator before engagements existed (no row) stands as accepted: its row is made here, and
+    the signature's audit event records it."""
+    engagement = current_engagement(application)
+    if engagement is not None:
+        return engagement
+    if application.evaluator_id is None or actor.evaluator_id != application.evaluator_id:
+        raise NotPermitted("只有承担该项目评价的第三方机构可以签署此声明。")
+    now = timezone.now()
+    engagement, _ = Engagement.unscoped.get_or_create(
+        application=application,
+        evaluator_id=application.evaluator_id,
+        defaults={
+            "status": Engagement.Status.ACCEPTED,
+            "requested_at": now,
+            "decided_at": now,
+            "source": "legacy",
+            "declaration_signed_at": now if application.no_result_promise else None,
+        },
+    )
+    return engagement
+
+
 def request_engagement(
     application: Application, evaluator: Evaluator, *, actor: User, source: str = "form"
 ) -> Engagement:

@@ -69,8 +69,10 @@ def transition(
     actor: User,
     reason: str = "",
     acknowledge: Iterable[str] = (),
+    context: dict[str, Any] | None = None,
 ) -> Application:
-    """Move an application to ``target``.
+    """Move an application to ``target`` (``context``: extra audit details, e.g. the bulk action
+    it was part of).
 
     Side effects: locks and updates the application row, bumps its version, sets
     ``submitted_at`` on first submission, appends one audit event (from, to, reason, the warnings
@@ -132,6 +134,8 @@ def transition(
         details: dict[str, Any] = {"from": source, "to": str(move.target), "label": move.label}
         if acknowledged:
             details["acknowledged"] = acknowledged
+        if context:
+            details.update(context)
         record(
             actor=actor,
             action=Action.APPLICATION_TRANSITION,

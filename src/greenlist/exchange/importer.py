@@ -709,7 +709,8 @@ def _vouch_engagements(org_ids: list[int], context: _Context) -> None:
             declaration_signed_at=now if a.no_result_promise else None,
         )
         for a in applications
-        if standing.get((a.pk, a.evaluator_id)) != (Engagement.Status.ACCEPTED, a.no_result_promise)
+        if a.evaluator_id is not None
+        and standing.get((a.pk, a.evaluator_id)) != (Engagement.Status.ACCEPTED, a.no_result_promise)
     ]
     if not rows:
         return
