@@ -17,6 +17,7 @@ from greenlist.campaign.models import Application, Batch, Consultation, UnitSubm
 from greenlist.campaign.workflow import State
 from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
+from greenlist.demo.flow import load_flow
 from greenlist.demo.generate import DemoData, generate
 from greenlist.registry.models import (
     BlacklistEntry,
@@ -66,6 +67,8 @@ def load_demo() -> dict[str, int]:
         _load_unit_work(batch, units, province)
         if created:
             _submit_shijiazhuang(batch, units["石家庄市"])
+        load_flow(batch, units)
+        if created:
             versions.changed(full=True)  # loaded in bulk: no signals reached screening
             record(
                 actor=None,

@@ -23,7 +23,7 @@ from greenlist.campaign.models import (
     ExperienceReport,
     UnitSubmission,
 )
-from greenlist.campaign.workflow import RECOMMENDED_STATES
+from greenlist.campaign.workflow import RECOMMENDED_STATES, State
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -347,6 +347,26 @@ def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluato
     ]
 
 
+def departments_opining_on_every_company(batch: Batch) -> dict[int, set[str]]:
+    """Per unit, the departments that gave their opinion on every application of its draft list
+    (C1: their opinions per company are their opinion on the list)."""
+    draft: dict[int, set[int]] = defaultdict(set)
+    for unit_id, pk in Application.unscoped.filter(batch=batch, state=State.CITY_RECOMMENDED).values_list(
+        "unit_id", "pk"
+    ):
+        draft[unit_id].add(pk)
+    given: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for unit_id, department, pk in CompanyOpinion.unscoped.filter(
+        application__batch=batch, application__state=State.CITY_RECOMMENDED
+    ).values_list("application__unit_id", "department", "application_id"):
+        given[(unit_id, department)].add(pk)
+    result: dict[int, set[str]] = defaultdict(set)
+    for (unit_id, department), ids in given.items():
+        if draft[unit_id] and ids >= draft[unit_id]:
+            result[unit_id].add(department)
+    return result
+
+
 def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
     provincial = dict(
         ProvincialListEntry.objects.filter(
@@ -368,6 +388,8 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
         consulted[unit_id].add(department)
         if not agrees and not handling.strip():
             dissent[unit_id].add(department)
+    for unit_id, departments in departments_opining_on_every_company(batch).items():
+        consulted[unit_id] |= departments
     # A department's 不同意 on one company counts as its dissent until the city records how it
     # was handled (C1), like its opinion on the whole list.
     for unit_id, department in CompanyOpinion.unscoped.filter(

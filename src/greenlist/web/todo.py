@@ -27,6 +27,7 @@ from greenlist.campaign.workflow import EDITABLE_STATES, RECOMMENDED_STATES, Sta
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Category, Department, Effect, Method
 from greenlist.screening import verdicts
+from greenlist.screening.facts import departments_opining_on_every_company
 from greenlist.screening.models import Ruling
 
 
@@ -144,11 +145,12 @@ def applicant_home(user: User, batch: Batch) -> Home:
 
 
 def evaluator_home(user: User, batch: Batch) -> Home:
+    # No deadline line: an evaluator's projects answer to their units' deadlines, each shown to
+    # the applicant and the city.
     home = Home(role_label="第三方评价机构")
     evaluator = user.evaluator
     if evaluator is None:
         return home
-    home.deadline = batch_deadline(batch)
     engagements = list(
         Engagement.objects.filter(application__batch=batch, evaluator=evaluator).select_related(
             "application__organisation", "application__unit"
@@ -254,6 +256,7 @@ def city_home(user: User, batch: Batch) -> Home:
             )
         )
     consulted = set(Consultation.unscoped.filter(batch=batch, unit=unit).values_list("department", flat=True))
+    consulted |= departments_opining_on_every_company(batch).get(unit.pk, set())
     missing = [d.label for d in Department if d.value not in consulted]
     if missing and not frozen:
         home.items.append(
@@ -261,7 +264,7 @@ def city_home(user: User, batch: Batch) -> Home:
                 "征求部门意见",
                 _url("unit_home", anchor="consultation"),
                 "查看意见",
-                f"尚缺：{'、'.join(missing)}（报送前须取得三个部门的意见）。",
+                f"尚缺：{'、'.join(missing)}（报送前须取得三个部门对名单的意见；部门逐项意见覆盖全部拟推荐企业的，视为已提出）。",
                 count=len(missing),
             )
         )
@@ -339,7 +342,10 @@ def department_home(user: User, batch: Batch) -> Home:
                 lines=tuple(a.listed_name for a in waiting[:10]),
             )
         )
-    if not Consultation.unscoped.filter(batch=batch, unit=unit, department=department).exists():
+    if (
+        not waiting
+        and not Consultation.unscoped.filter(batch=batch, unit=unit, department=department).exists()
+    ):
         home.items.append(
             Todo(
                 f"对{unit.name}推荐名单提出总体意见",
