@@ -380,3 +380,67 @@ def test_the_deadline_reads_the_same_on_every_page(personas):
     assert summary in home.content.decode()
     assert summary in client.get("/screening/").content.decode()
     assert summary in client.get("/applications/bulk/").content.decode()
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+
+def test_the_evaluator_list_marks_and_refuses_one_that_cannot_take_the_project(personas, batch):
+    from greenlist.registry.models import BlacklistEntry
+    from tests.conftest import make_evaluator
+
+    with unscoped():
+        listed = make_evaluator("失信评价机构")
+        BlacklistEntry.objects.create(
+            evaluator_uscc=listed.uscc, listed_on=dt.date(2023, 3, 1), reason="弄虚作假"
+        )
+        app = Application.objects.create(
+            batch=batch, organisation=personas.org_x, unit=personas.org_x.unit, category="supply_chain"
+        )
+    client = personas.client(personas.applicant_x)
+    page = client.get(f"/applications/{app.pk}/edit/").content.decode()
+    assert "失信评价机构（不可选：已列入黑名单，不予采信" in page
+    assert "测试评价机构（不可选" not in page  # the persona evaluator may take it
+    response = client.post(
+        f"/applications/{app.pk}/edit/",
+        {
+            "method": "third_party",
+            "evaluator": str(listed.pk),
+            "industry": "汽车",
+            "score": "88",
+            "green_factory_suppliers": "12",
+            "version": str(app.version),
+        },
+    )
+    assert "该机构不能承担本项目：已列入黑名单" in response.content.decode()
+    with unscoped():
+        app.refresh_from_db()
+        assert app.evaluator_id is None and not Engagement.objects.filter(application=app).exists()
+
+
+def test_a_submitted_report_reads_only_and_says_how_to_revise(personas):
+    from greenlist.campaign.models import ExperienceReport
+
+    with unscoped():
+        ExperienceReport.objects.create(
+            application=personas.app_x, title="节能降碳典型做法", practices="余热回收"
+        )
+        Application.objects.filter(pk=personas.app_x.pk).update(state="submitted", submitted_at=SUBMITTED)
+    client = personas.client(personas.applicant_x)
+    page = client.get(f"/applications/{personas.app_x.pk}/report/").content.decode()
+    assert "报告内容（只读）" in page and "节能降碳典型做法" in page and "余热回收" in page
+    assert "请联系石家庄市退回申报" in page and 'name="practices"' not in page
+    detail = client.get(f"/applications/{personas.app_x.pk}/").content.decode()
+    assert "如需修改，请联系石家庄市退回申报" in detail
+    with unscoped():
+        Application.objects.filter(pk=personas.app_x.pk).update(state="returned")
+    page = client.get(f"/applications/{personas.app_x.pk}/report/").content.decode()
+    assert 'name="practices"' in page and "报告内容（只读）" not in page
+    assert "修改后重新提交" in client.get(f"/applications/{personas.app_x.pk}/").content.decode()
+
+
+def test_recommend_by_rank_is_always_shown_and_says_why_it_is_disabled(personas):
+    page = personas.client(personas.city_a).get("/ranking/").content.decode()
+    assert "按排名将名额内" in page and "暂不可用：名额内没有处于“推荐单位审核中”的可推荐申报" in page
+    province = personas.client(personas.province).get("/ranking/").content.decode()
+    assert "暂不可用：按排名设为拟推荐由推荐单位操作" in province

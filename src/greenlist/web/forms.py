@@ -71,8 +71,16 @@ class RegistrationForm(forms.Form):
         return data
 
 
+class EvaluatorChoiceField(forms.ModelChoiceField):
+    marks: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Any) -> str:
+        mark = self.marks.get(obj.pk)
+        return f"{obj.name}（不可选：{mark}）" if mark else str(obj.name)
+
+
 class ApplicationForm(forms.ModelForm):
-    evaluator = forms.ModelChoiceField(
+    evaluator = EvaluatorChoiceField(
         label="第三方评价机构",
         queryset=Evaluator.objects.all(),
         required=False,
@@ -108,8 +116,19 @@ class ApplicationForm(forms.ModelForm):
     SUPPLY_CHAIN_ONLY = SUPPLY_CHAIN_FIELDS
     FACTORY_ONLY = ("product", "unit_energy")
 
-    def __init__(self, *args: Any, category: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, category: str, evaluator_marks: dict[int, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.evaluator_marks = marks = evaluator_marks or {}
+        field = self.fields["evaluator"]
+        if isinstance(field, EvaluatorChoiceField):
+            # Each evaluator that cannot take the project now is marked in the list itself; choosing
+            # one is refused on saving with the same reason (V1, V2, V3).
+            field.marks = marks
+            field.help_text = (
+                "标注“不可选”的机构不能承担本项目，选择后保存将被拒绝。" if marks else ""
+            ) + "选定机构须在其待办中接受委托并签署无结果承诺声明。"
         drop = set(self.PARK_ONLY + self.SUPPLY_CHAIN_ONLY + self.FACTORY_ONLY)
         keep = {
             Category.PARK: self.PARK_ONLY,
