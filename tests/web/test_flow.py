@@ -444,3 +444,16 @@ def test_recommend_by_rank_is_always_shown_and_says_why_it_is_disabled(personas)
     assert "按排名将名额内" in page and "暂不可用：名额内没有处于“推荐单位审核中”的可推荐申报" in page
     province = personas.client(personas.province).get("/ranking/").content.decode()
     assert "暂不可用：按排名设为拟推荐由推荐单位操作" in province
+
+
+def test_the_applicant_sees_where_its_request_stands(personas, requested):
+    client = personas.client(personas.applicant_x)
+    page = client.get(f"/applications/{requested.application_id}/").content.decode()
+    assert "测试评价机构" in page and "（待机构确认）" in page
+
+
+def test_the_province_reads_engagements_and_opinions_in_the_admin(personas, requested):
+    client = personas.client(personas.province)
+    assert "石家庄甲公司" in client.get("/admin/campaign/engagement/").content.decode()
+    assert client.get("/admin/campaign/companyopinion/").status_code == 200
+    assert personas.client(personas.city_a).get("/admin/campaign/engagement/").status_code == 302

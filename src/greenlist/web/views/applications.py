@@ -20,7 +20,7 @@ from greenlist.audit.models import AuditEvent
 from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.deadline import unit_deadline
-from greenlist.campaign.models import Application, Batch, UnitSubmission
+from greenlist.campaign.models import Application, Batch, Engagement, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES, State
 from greenlist.decisions.rulings import reverse_ruling, rule_on_finding
 from greenlist.decisions.transitions import LISTING, transition
@@ -190,6 +190,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if application.state == "returned"
             else None,
             "rule_texts": application.batch.parameters.rules,
+            "engagement": Engagement.objects.filter(
+                application=application, evaluator_id=application.evaluator_id
+            )
+            .select_related("evaluator")
+            .first()
+            if application.evaluator_id
+            else None,
         },
     )
 
