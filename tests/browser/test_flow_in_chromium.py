@@ -55,7 +55,7 @@ def test_a_city_accepts_many_applications_in_bulk(demo, visitor):
 
 
 HOMES = [
-    ("applicant_tangshan", "按退回意见修改后重新提交", "/applications/"),
+    ("applicant_returned", "按退回意见修改后重新提交", "/applications/"),
     ("evaluator", "确认委托请求", "/evaluator/"),
     ("city_handan", "处理部门的不同意意见", "/unit/opinions/"),
     ("dept_handan_market_regulation", "逐项提出意见", "/unit/opinions/"),

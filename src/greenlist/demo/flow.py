@@ -1,5 +1,5 @@
 """Demo work waiting in each role's 待办: engagement requests and a declaration for the
-``evaluator`` login, a returned application for ``applicant_tangshan``, 邯郸市's draft list with
+``evaluator`` login, a returned application for ``applicant_returned``, 邯郸市's draft list with
 per-company department opinions (one 不同意 with its 文号 and 复函, not yet handled), and 唐山市's
 submitted applications for the city to accept in bulk. Idempotent: it runs once per database."""
 
@@ -95,20 +95,30 @@ def _vouch_the_rest(batch: Batch) -> None:
 
 
 def _returned_for_applicant(batch: Batch, unit: RecommendingUnit) -> None:
-    """唐山市 returned ``applicant_tangshan``'s application for fixes: its 待办 is a checklist."""
-    user = User.objects.filter(username="applicant_tangshan").first()
-    if user is None or user.organisation is None:
-        return
-    application = Application.objects.filter(
-        batch=batch, organisation=user.organisation, state=State.SUBMITTED
-    ).first()
+    """唐山市 returned one application (a park or supply chain: its green-factory list is left as
+    it was) for fixes; the ``applicant_returned`` login of that firm sees the checklist."""
+    from greenlist.demo.load import _user
+
+    application = (
+        Application.objects.filter(batch=batch, unit=unit, state=State.SUBMITTED)
+        .exclude(category="factory")
+        .exclude(engagements__status=Engagement.Status.REQUESTED)
+        .order_by("-submitted_at", "id")
+        .first()
+    )
     if application is None:
         return
+    _user(
+        "applicant_returned",
+        Role.APPLICANT,
+        organisation=application.organisation,
+        first_name=application.organisation.name[:30],
+    )
     transition(
         application,
         State.RETURNED,
         actor=User.objects.get(username=f"city_{unit.code}"),
-        reason="请补充第三方评价报告和典型经验报告（附件2），核对单位产品能耗后重新提交。",
+        reason="请补充第三方评价报告和典型经验报告（附件2），核对所填数据后重新提交。",
     )
 
 
