@@ -457,3 +457,13 @@ def test_the_province_reads_engagements_and_opinions_in_the_admin(personas, requ
     assert "石家庄甲公司" in client.get("/admin/campaign/engagement/").content.decode()
     assert client.get("/admin/campaign/companyopinion/").status_code == 200
     assert personas.client(personas.city_a).get("/admin/campaign/engagement/").status_code == 302
+
+
+def test_the_province_sees_each_companys_dissent_and_its_handling(personas, drafted):
+    personas.client(personas.dept_a).post(
+        f"/unit/opinions/{drafted.pk}/",
+        {"agrees": "no", "opinion": "有未整改的违法行为", "document_number": "石市监函〔2024〕9号"},
+    )
+    page = personas.client(personas.province).get("/units/").content.decode()
+    assert "市场监管部门不同意推荐“石家庄甲公司”（石市监函〔2024〕9号）：有未整改的违法行为" in page
+    assert "推荐单位尚未记录处理情况" in page
