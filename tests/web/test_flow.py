@@ -467,3 +467,19 @@ def test_the_province_sees_each_companys_dissent_and_its_handling(personas, draf
     page = personas.client(personas.province).get("/units/").content.decode()
     assert "市场监管部门不同意推荐“石家庄甲公司”（石市监函〔2024〕9号）：有未整改的违法行为" in page
     assert "推荐单位尚未记录处理情况" in page
+
+
+def test_opinions_freeze_with_the_submitted_list(personas, drafted, batch):
+    from greenlist.campaign.models import UnitSubmission
+
+    with unscoped():
+        UnitSubmission.objects.create(batch=batch, unit=drafted.unit, submitted_at=SUBMITTED)
+    page = (
+        personas.client(personas.dept_a)
+        .post(f"/unit/opinions/{drafted.pk}/", {"agrees": "yes"}, follow=True)
+        .content.decode()
+    )
+    assert "已冻结" in page and "填写意见" not in page  # refused, and the page offers no form
+    with unscoped():
+        assert not CompanyOpinion.objects.exists()
+    assert not events(Action.COMPANY_OPINION_RECORDED)
