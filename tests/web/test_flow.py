@@ -483,3 +483,26 @@ def test_opinions_freeze_with_the_submitted_list(personas, drafted, batch):
     with unscoped():
         assert not CompanyOpinion.objects.exists()
     assert not events(Action.COMPANY_OPINION_RECORDED)
+
+
+def test_late_units_are_named_for_the_province_and_a_reopening_lifts_it(personas, batch):
+    from django.utils import timezone
+
+    from greenlist.campaign.models import UnitSubmission
+    from greenlist.registry.models import RecommendingUnit
+
+    client = personas.client(personas.province)
+    home = client.get("/").context["home"]
+    with unscoped():
+        units = RecommendingUnit.objects.count()
+    [late] = [i for i in home.items if i.title == "逾期未报送的推荐单位"]  # the 2024 deadline has passed
+    assert late.count == units and "石家庄市" in late.lines
+    with unscoped():
+        UnitSubmission.objects.create(
+            batch=batch, unit=personas.app_x.unit, reopened_until=timezone.now() + dt.timedelta(days=3)
+        )
+    home = client.get("/").context["home"]
+    [late] = [i for i in home.items if i.title == "逾期未报送的推荐单位"]
+    assert late.count == units - 1 and "石家庄市" not in late.lines
+    city = personas.client(personas.city_a).get("/").context["home"].deadline
+    assert city.reopened and not city.passed and city.days_left == 2

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused
+from greenlist.campaign.deadline import unit_deadline
 from greenlist.campaign.models import Application, CompanyOpinion, Consultation, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES
 from greenlist.decisions.submission import (
@@ -154,6 +155,7 @@ def province_units(request: HttpRequest) -> HttpResponse:
                 "quota": q,
                 "recommended": recommended[unit.pk],
                 "submission": submissions.get(unit.pk),
+                "deadline": unit_deadline(batch, unit, submission=submissions.get(unit.pk)),
                 "consulted": len(consultations[unit.pk]),
                 "dissent": [c for c in consultations[unit.pk] if not c.agrees],
                 "company_dissent": company_dissent[unit.pk],
