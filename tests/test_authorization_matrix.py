@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from greenlist.accounts.models import OrganisationClaim
 from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.tokens import issue_token
-from greenlist.campaign.models import Attachment, ExperienceReport, Job
+from greenlist.campaign.models import Attachment, CompanyOpinion, Engagement, ExperienceReport, Job
 from greenlist.dynamic.models import Filing, OnSiteCheck
 from greenlist.registry.models import ProvincialListEntry, RegisterProposal
 from greenlist.scoping import unscoped
@@ -119,6 +119,24 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     ),
     "evaluator_home": ("GET", lambda p: "/evaluator/", {}),
     "evaluator_declare": ("POST", lambda p: f"/evaluator/declare/{p.app_x.pk}/", {}),
+    "engagement_action": (
+        "POST",
+        lambda p: f"/evaluator/engagements/{p.engagement.pk}/",
+        {"action": "accept"},
+    ),
+    "bulk_applications": ("GET", lambda p: "/applications/bulk/", {}),
+    "company_opinions": ("GET", lambda p: "/unit/opinions/", {}),
+    "company_opinion_record": (
+        "POST",
+        lambda p: f"/unit/opinions/{p.app_x.pk}/",
+        {"agrees": "yes", "department": "market_regulation"},
+    ),
+    "company_opinion_handling": (
+        "POST",
+        lambda p: f"/unit/opinions/handling/{p.opinion.pk}/",
+        {"handling": "已复核"},
+    ),
+    "company_opinion_letter": ("GET", lambda p: f"/unit/opinions/letter/{p.opinion.pk}/", {}),
     "unit_home": ("GET", lambda p: "/unit/", {}),
     "unit_consultation": ("POST", lambda p: "/unit/consultation/", {"department": "x"}),
     "unit_submit": ("POST", lambda p: "/unit/submit/", {}),
@@ -290,6 +308,14 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "documents": (200, 200, 200, 403, 403, 403, 403, 403, 302),
     "evaluator_declare": (403, 403, 403, 403, 403, 403, 403, 302, 302),
     "evaluator_home": (403, 403, 403, 403, 403, 403, 403, 200, 302),
+    # Only the engaged evaluator answers a request (already accepted here: refused, redirected).
+    "engagement_action": (403, 403, 403, 403, 403, 403, 403, 302, 302),
+    "bulk_applications": (403, 200, 200, 403, 403, 403, 403, 403, 302),
+    "company_opinions": (403, 200, 200, 200, 403, 403, 403, 403, 302),
+    # X is not on a draft list: the city and the department are told so (302); B cannot see it.
+    "company_opinion_record": (403, 302, 404, 302, 403, 403, 403, 403, 302),
+    "company_opinion_handling": (403, 302, 404, 403, 403, 403, 403, 403, 302),
+    "company_opinion_letter": (200, 200, 404, 200, 403, 403, 403, 403, 302),
     "upload_attachment": (403, 403, 403, 403, 302, 404, 404, 302, 302),
     "attachment_file": (200, 200, 404, 200, 200, 404, 404, 200, 302),
     "experience_report": (200, 200, 404, 200, 200, 404, 404, 200, 302),
@@ -436,6 +462,22 @@ def test_each_persona_gets_what_the_table_says(personas, name):
             attachment_sha256="1" * 64,
             attachment_name="核查.pdf",
             attachment=SimpleUploadedFile("核查.pdf", b"%PDF-1.4"),
+        )
+        personas.engagement = Engagement.objects.create(
+            application=personas.app_x,
+            evaluator=personas.evaluator_org,
+            status="accepted",
+            requested_at=personas.app_x.created_at,
+        )
+        personas.opinion = CompanyOpinion.objects.create(
+            application=personas.app_x,
+            department="market_regulation",
+            agrees=False,
+            opinion="有环境违法记录",
+            letter=SimpleUploadedFile("复函.pdf", b"%PDF-1.4\n%%EOF"),
+            letter_name="复函.pdf",
+            recorded_by=personas.dept_a,
+            recorded_at=personas.app_x.created_at,
         )
         personas.job = Job.objects.create(
             file="x", original_name="x.xlsx", batch=personas.app_x.batch, created_by=personas.city_a

@@ -9,7 +9,15 @@ import pytest
 from greenlist.accounts.models import User
 from greenlist.accounts.registration import register_applicant
 from greenlist.accounts.scopes import scope_for
-from greenlist.campaign.models import Application, Attachment, Consultation, IndicatorCheck, UnitSubmission
+from greenlist.campaign.models import (
+    Application,
+    Attachment,
+    CompanyOpinion,
+    Consultation,
+    Engagement,
+    IndicatorCheck,
+    UnitSubmission,
+)
 from greenlist.dynamic.models import Filing, FilingReview, OnSiteCheck
 from greenlist.registry.models import (
     CultivationTarget,
@@ -68,6 +76,20 @@ def world(personas, batch):
                 uscc=app.organisation.uscc, name=app.organisation.name, type="tax_evasion", start="2023-01-01"
             ).save()
         NegativeRecord(uscc="", name="无关企业有限公司", type="tax_evasion", start="2023-01-01").save()
+        from tests.conftest import make_evaluator
+
+        other = make_evaluator("唐山另一评价机构")
+        for app, evaluator in [(personas.app_x, personas.evaluator_org), (personas.app_y, other)]:
+            now = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+            Engagement.objects.create(application=app, evaluator=evaluator, requested_at=now)
+            CompanyOpinion.objects.create(
+                application=app,
+                department="market_regulation",
+                agrees=False,
+                opinion="有环境违法记录",
+                recorded_by=personas.province,
+                recorded_at=now,
+            )
     return personas
 
 
@@ -81,7 +103,7 @@ def rows_of(model, unit_name: str) -> set[int]:
                     uscc__in=Organisation.objects.filter(unit__name=unit_name).values("uscc")
                 ).values_list("pk", flat=True)
             )
-        if model in (Attachment, IndicatorCheck):
+        if model in (Attachment, IndicatorCheck, Engagement, CompanyOpinion):
             return set(model.objects.filter(application__unit__name=unit_name).values_list("pk", flat=True))
         return set(model.objects.filter(unit__name=unit_name).values_list("pk", flat=True))
 
@@ -91,7 +113,17 @@ def all_rows(model) -> set[int]:
         return set(model.objects.values_list("pk", flat=True))
 
 
-SCOPED = [Application, Attachment, Consultation, UnitSubmission, Organisation, NegativeRecord, IndicatorCheck]
+SCOPED = [
+    Application,
+    Attachment,
+    Consultation,
+    UnitSubmission,
+    Organisation,
+    NegativeRecord,
+    IndicatorCheck,
+    Engagement,
+    CompanyOpinion,
+]
 
 
 @pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)
@@ -112,7 +144,9 @@ def test_city_and_department_see_only_their_unit(world, model, who, unit_name):
 
 
 @pytest.mark.parametrize(
-    "model", [Application, Attachment, Organisation, NegativeRecord, IndicatorCheck], ids=lambda m: m.__name__
+    "model",
+    [Application, Attachment, Organisation, NegativeRecord, IndicatorCheck, Engagement],
+    ids=lambda m: m.__name__,
 )
 def test_an_applicant_sees_only_its_own(world, model):
     seen = visible(model, world.applicant_x)
@@ -120,7 +154,7 @@ def test_an_applicant_sees_only_its_own(world, model):
     assert not seen & visible(model, world.applicant_y)
 
 
-@pytest.mark.parametrize("model", [Consultation, UnitSubmission], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [Consultation, UnitSubmission, CompanyOpinion], ids=lambda m: m.__name__)
 def test_an_applicant_sees_no_unit_work(world, model):
     assert visible(model, world.applicant_x) == set()
 
@@ -130,6 +164,10 @@ def test_an_evaluator_sees_only_the_projects_it_evaluates(world):
     assert visible(Organisation, world.evaluator) == {world.org_x.pk}
     assert visible(Consultation, world.evaluator) == set()
     assert visible(NegativeRecord, world.evaluator) == set()
+    with unscoped():
+        own = set(Engagement.objects.filter(evaluator=world.evaluator_org).values_list("pk", flat=True))
+    assert own and visible(Engagement, world.evaluator) == own  # its requests, not another's
+    assert visible(CompanyOpinion, world.evaluator) == set()
 
 
 @pytest.mark.parametrize("model", SCOPED, ids=lambda m: m.__name__)

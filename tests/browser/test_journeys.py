@@ -135,6 +135,8 @@ def test_evaluator_sees_its_load_and_signs_a_declaration(demo, visitor):
     buttons = page.get_by_role("button", name="签署声明")
     if buttons.count():
         before = buttons.count()
+        # The declaration is signed on its full text, with the confirmation ticked.
+        page.locator("article.declaration").first.get_by_label("本机构已阅读并承诺遵守上述声明").check()
         buttons.first.click()
         page.wait_for_load_state()
         assert page.get_by_role("button", name="签署声明").count() == before - 1

@@ -152,7 +152,7 @@ def test_a_full_workbook_imports_every_sheet(tmp_path, batch, codes):
         "BlacklistEntry": 1,
         "ProvincialListEntry": 2,
         "NegativeRecord": 2,
-        "audit": 4,  # three new applications and the import
+        "audit": 5,  # three new applications, the import, the third-party one's accepted engagement
     }
     with unscoped():
         factory = Application.objects.get(organisation__uscc=codes["factory"])

@@ -237,3 +237,16 @@ def test_v4_no_result_promise(method: Method, promise: bool, expected: list[str]
     findings = v4_no_result_promise(BATCH, application)
     assert [f.rule for f in findings] == expected
     assert all(f.effect is Effect.EXCLUDE and "无结果承诺声明" in f.message for f in findings)
+
+
+def test_v3_counts_only_engagements_the_evaluator_accepted() -> None:
+    at = dt.datetime(2024, 7, 1, 9, 0, tzinfo=SH)
+    accepted = [project(n, submitted=at + dt.timedelta(minutes=n)) for n in range(BATCH.evaluator_cap)]
+    waiting = dataclasses.replace(
+        project(99, submitted=at + dt.timedelta(hours=2)), engagement_accepted=False
+    )
+    allocation = v3_allocate_cap(BATCH, [*accepted, waiting])
+    # A request not (yet) accepted is none of the evaluator's projects: it neither counts nor is
+    # refused as the sixteenth (the evaluator is refused when it tries to accept it).
+    assert allocation.projects == {EVALUATOR: BATCH.evaluator_cap}
+    assert allocation.beyond == {}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from greenlist.audit.models import AuditEvent
-from greenlist.campaign.models import Application
+from greenlist.audit.models import Action, AuditEvent
+from greenlist.campaign.models import Application, Engagement
 from greenlist.registry.models import Diagnosis
 from greenlist.scoping import unscoped
 
@@ -30,12 +30,16 @@ def undeclared(application: Application) -> None:
 def test_signing_the_declaration_is_audited_and_lifts_v4(personas):
     undeclared(personas.app_x)
     client = personas.client(personas.evaluator)
-    client.post(f"/evaluator/declare/{personas.app_x.pk}/")
+    client.post(f"/evaluator/declare/{personas.app_x.pk}/")  # without the confirmation: refused
+    with unscoped():
+        assert Application.objects.get(pk=personas.app_x.pk).no_result_promise is False
+    client.post(f"/evaluator/declare/{personas.app_x.pk}/", {"confirm": "yes"})
     with unscoped():
         app = Application.objects.get(pk=personas.app_x.pk)
-        event = AuditEvent.objects.get(object_id=str(app.pk))
-    assert app.no_result_promise is True
-    assert event.actor == personas.evaluator and "无结果承诺" in event.reason
+        event = AuditEvent.objects.get(action=Action.DECLARATION_SIGNED)
+        engagement = Engagement.objects.get(application=app)
+    assert app.no_result_promise is True and engagement.declaration_signed_at is not None
+    assert event.actor == personas.evaluator and event.object_id == str(engagement.pk)
 
 
 def test_only_the_projects_own_evaluator_may_sign(personas):

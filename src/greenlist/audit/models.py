@@ -70,6 +70,12 @@ class Action(models.IntegerChoices):
     CULTIVATION_TARGET_NAMED = 607, "确定培育对象"
     INDICATOR_CHECKED = 660, "核查指标数据"
     INDICATOR_QUERIED = 661, "就指标数据向申报单位质询"
+    ENGAGEMENT_REQUESTED = 741, "委托第三方评价机构"
+    ENGAGEMENT_ACCEPTED = 742, "评价机构接受委托"
+    ENGAGEMENT_DECLINED = 743, "评价机构拒绝委托"
+    DECLARATION_SIGNED = 744, "签署无结果承诺声明"
+    COMPANY_OPINION_RECORDED = 745, "记录部门对申报的意见"
+    COMPANY_OPINION_HANDLED = 746, "记录对部门不同意意见的处理"
     DEMO_LOADED = 901, "加载演示数据"
 
 

@@ -34,33 +34,6 @@ def source_is_review(state: str) -> bool:
     return state == State.CITY_REVIEW
 
 
-def declare_no_result_promise(application: Application, *, actor: User) -> Application:
-    """The evaluator declares that its contract for this project promises no result and links no
-    fee to the result (rule V4). Side effects: sets the flag, one audit event."""
-    with transaction.atomic():
-        current = Application.unscoped.select_for_update().get(pk=application.pk)
-        if (
-            actor.role != Role.EVALUATOR
-            or actor.evaluator_id is None
-            or actor.evaluator_id != current.evaluator_id
-        ):
-            raise ActionRefused("只有承担该项目评价的第三方机构可以签署此声明。")
-        if current.no_result_promise:
-            raise ActionRefused("该项目的无结果承诺声明已签署。")
-        current.no_result_promise = True
-        current.version += 1
-        current.save(update_fields=["no_result_promise", "version", "updated_at"])
-        record(
-            actor=actor,
-            action=Action.APPLICATION_UPDATED,
-            obj=current,
-            unit=current.unit,
-            reason="第三方机构签署无结果承诺声明",
-            details={"no_result_promise": True},
-        )
-    return current
-
-
 def create_application(
     *, batch: Batch, organisation: Organisation, category: str, actor: User
 ) -> Application:

@@ -30,3 +30,28 @@ class UnitSubmissionAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(models.Attachment, ProvinceAdmin)
+
+
+@admin.register(models.Engagement)
+class EngagementAdmin(ReadOnlyAdmin):
+    """Read-only: requests are answered by the evaluator on its page (audited)."""
+
+    list_display = [
+        "application",
+        "evaluator",
+        "status",
+        "requested_at",
+        "decided_at",
+        "declaration_signed_at",
+    ]
+    list_filter = ["status", "source"]
+    list_select_related = ["application__organisation", "evaluator"]
+
+
+@admin.register(models.CompanyOpinion)
+class CompanyOpinionAdmin(ReadOnlyAdmin):
+    """Read-only: departments record opinions and cities their handling on the opinions page."""
+
+    list_display = ["application", "department", "agrees", "document_number", "recorded_at", "handled_at"]
+    list_filter = ["department", "agrees"]
+    list_select_related = ["application__organisation"]

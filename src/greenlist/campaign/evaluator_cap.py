@@ -9,9 +9,9 @@ same test on plain facts).
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from greenlist.campaign.models import Application, Batch
+from greenlist.campaign.models import Application, Batch, Engagement
 from greenlist.registry.models import Evaluator
 from greenlist.rules.vocabulary import Method
 
@@ -33,14 +33,26 @@ def members_of(usccs: set[str]) -> set[str]:
     )
 
 
+def not_accepted() -> Exists:
+    """The application's engagement of the evaluator it names is requested or declined: not (yet)
+    one of the evaluator's projects. An application with no engagement row (made in the admin, or
+    by code that predates engagements) stands as its evaluator was named."""
+    return Exists(
+        Engagement.unscoped.filter(application=OuterRef("pk"), evaluator=OuterRef("evaluator")).exclude(
+            status=Engagement.Status.ACCEPTED
+        )
+    )
+
+
 def counted_projects(batch: Batch, evaluator: Evaluator) -> QuerySet[Application]:
-    """The legal entity's projects V3 counts: submitted, third-party, any category and unit."""
+    """The legal entity's projects V3 counts: submitted, third-party, any category and unit, with
+    the engagement accepted by the evaluator."""
     return Application.unscoped.filter(
         batch=batch,
         method=Method.THIRD_PARTY,
         submitted_at__isnull=False,
         evaluator__in=members(evaluator),
-    )
+    ).exclude(not_accepted())
 
 
 def lock_entity(evaluator: Evaluator) -> None:

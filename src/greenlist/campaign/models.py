@@ -496,3 +496,112 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+def opinion_letter_path(instance: CompanyOpinion, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"opinions/{instance.application_id}/{instance.department}/{instance.letter_sha256[:16]}{suffix}"
+
+
+class Engagement(models.Model):
+    """委托: an applicant's choice of a third-party evaluator for one application, which the
+    evaluator accepts or declines. Only an accepted engagement is one of the evaluator's projects
+    (V3); the no-result-promise declaration (V4) is signed on the engagement itself."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待机构确认"
+        ACCEPTED = "accepted", "已接受委托"
+        DECLINED = "declined", "已拒绝委托"
+
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.CASCADE, related_name="engagements"
+    )
+    evaluator = models.ForeignKey(
+        Evaluator, verbose_name="第三方评价机构", on_delete=models.PROTECT, related_name="engagements"
+    )
+    status = models.CharField("委托状态", max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField("委托时间")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField("拒绝理由", blank=True)
+    # How the engagement came about: the applicant's form, or the city's workbook (it vouches).
+    source = models.CharField("来源", max_length=10, default="form")
+    declaration_signed_at = models.DateTimeField("无结果承诺声明签署时间", null=True, blank=True)
+    declaration_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    declaration_text = models.TextField("所签声明全文", blank=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["-requested_at", "id"]
+        verbose_name = verbose_name_plural = "评价委托"
+        base_manager_name = "unscoped"
+        constraints = [models.UniqueConstraint(fields=["application", "evaluator"], name="engagement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.evaluator}"
+
+    @property
+    def unit(self) -> RecommendingUnit:
+        return self.application.unit
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        if scope.evaluator_id is not None:
+            return Q(evaluator_id=scope.evaluator_id)
+        condition = _unit_or_org_scope(scope)
+        if condition is None:
+            return None
+        return Q(application__in=Application.unscoped.filter(condition))
+
+
+class CompanyOpinion(models.Model):
+    """A department's opinion on one application of its city's draft list: 同意 or 不同意 with
+    its text, the reply letter's 文号 and the letter (复函) itself; the city records how it handled
+    each 不同意."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.CASCADE, related_name="company_opinions"
+    )
+    department = models.CharField("部门", max_length=30, choices=Department.choices())
+    agrees = models.BooleanField("同意推荐")
+    opinion = models.TextField("意见", blank=True)
+    document_number = models.CharField("文号", max_length=60, blank=True)
+    letter = models.FileField("复函", upload_to=opinion_letter_path, blank=True)
+    letter_name = models.CharField("复函原文件名", max_length=200, blank=True)
+    letter_sha256 = models.CharField("复函 SHA-256", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间")
+    handling = models.TextField("推荐单位处理情况", blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["application_id", "department"]
+        verbose_name = verbose_name_plural = "部门对申报的意见"
+        base_manager_name = "unscoped"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "department"], name="company_opinion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {Department(self.department).label}"
+
+    @staticmethod
+    def scope_filter(scope: Scope) -> Q | None:
+        if scope.unit_id is not None:
+            return Q(application__unit_id=scope.unit_id)
+        return None

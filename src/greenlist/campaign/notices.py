@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from greenlist.accounts.models import Role, User
+from greenlist.campaign.deadline import unit_deadline
 from greenlist.campaign.models import Application, Batch, Notification, UnitSubmission
 from greenlist.campaign.workflow import State
 from greenlist.registry.models import RecommendingUnit
@@ -65,14 +66,13 @@ def queue_deadline_reminders(batch: Batch, now: dt.datetime | None = None) -> in
     """Remind each unit that has not submitted, 7, 3 and 1 days before its deadline (the batch's,
     or the province's reopening)."""
     now = now or timezone.now()
-    deadline = batch.parameters.deadline
     submissions = {s.unit_id: s for s in UnitSubmission.unscoped.filter(batch=batch)}
     created = 0
     for unit in RecommendingUnit.objects.all():
-        submission = submissions.get(unit.pk)
-        if submission and submission.submitted_at:
+        deadline = unit_deadline(batch, unit, now=now, submission=submissions.get(unit.pk))
+        if deadline.submitted:
             continue
-        due = submission.reopened_until if submission and submission.reopened_until else deadline
+        due = deadline.due  # the one deadline every page shows (campaign.deadline)
         days = (due - now).total_seconds() / 86400
         for mark in REMIND_DAYS:
             if 0 < days <= mark:

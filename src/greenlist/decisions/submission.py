@@ -17,7 +17,7 @@ from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
 from greenlist.campaign.actions import ActionRefused
-from greenlist.campaign.models import Application, Batch, Consultation, UnitSubmission
+from greenlist.campaign.models import Application, Batch, CompanyOpinion, Consultation, UnitSubmission
 from greenlist.campaign.workflow import State
 from greenlist.decisions.refusals import NotPermitted, RuleRefused, cited
 from greenlist.registry.models import RecommendingUnit
@@ -212,10 +212,25 @@ def snapshot(batch: Batch, unit: RecommendingUnit, now: dt.datetime) -> dict[str
         }
         for c in Consultation.unscoped.filter(batch=batch, unit=unit).order_by("department")
     ]
+    company_opinions = [
+        {
+            "application": o.application_id,
+            "department": o.department,
+            "agrees": o.agrees,
+            "opinion": o.opinion,
+            "document_number": o.document_number,
+            "letter_sha256": o.letter_sha256,
+            "handling": o.handling,
+        }
+        for o in CompanyOpinion.unscoped.filter(
+            application__batch=batch, application__unit=unit, application__state=State.CITY_RECOMMENDED
+        ).order_by("application_id", "department")
+    ]
     return {
         "batch": batch.code,
         "unit": unit.name,
         "submitted_at": now.isoformat(),
+        "company_opinions": company_opinions,
         "data_version": stored.data_version,
         "screened_at": stored.screened_at.isoformat() if stored.screened_at else None,
         "quota": {

@@ -19,6 +19,7 @@ from greenlist.campaign.actions import ActionRefused, can_act_on, source_is_revi
 from greenlist.campaign.models import Application, UnitSubmission
 from greenlist.campaign.notices import queue_state_change
 from greenlist.campaign.workflow import State
+from greenlist.decisions.engagements import current_engagement, request_engagement
 from greenlist.decisions.refusals import NotPermitted, RuleRefused, cited
 from greenlist.registry.models import Evaluator
 from greenlist.rules.findings import Finding
@@ -68,8 +69,10 @@ def transition(
     actor: User,
     reason: str = "",
     acknowledge: Iterable[str] = (),
+    context: dict[str, Any] | None = None,
 ) -> Application:
-    """Move an application to ``target``.
+    """Move an application to ``target`` (``context``: extra audit details, e.g. the bulk action
+    it was part of).
 
     Side effects: locks and updates the application row, bumps its version, sets
     ``submitted_at`` on first submission, appends one audit event (from, to, reason, the warnings
@@ -131,6 +134,8 @@ def transition(
         details: dict[str, Any] = {"from": source, "to": str(move.target), "label": move.label}
         if acknowledged:
             details["acknowledged"] = acknowledged
+        if context:
+            details.update(context)
         record(
             actor=actor,
             action=Action.APPLICATION_TRANSITION,
@@ -180,11 +185,18 @@ def update_application(
                 raise RuleRefused(
                     f"不能委托{evaluator.name}：{cited(refusal)}。请选择其他机构或改为自评价。", refusal
                 )
+        previous_evaluator = current.evaluator_id
         diff = apply_changes(current, changes)
         if not diff:
             return current
+        named = current.evaluator if current.method == Method.THIRD_PARTY else None
+        if named is not None and named.pk != previous_evaluator:
+            # The declaration (V4) belongs to the engagement it was signed on, not to the application.
+            current.no_result_promise = False
         current.version += 1
         current.save()
+        if named is not None and (named.pk != previous_evaluator or current_engagement(current) is None):
+            request_engagement(current, named, actor=actor)
         record(
             actor=actor,
             action=Action.APPLICATION_UPDATED,

@@ -18,6 +18,7 @@ from greenlist.campaign.workflow import State
 from greenlist.decisions.transitions import transition
 from greenlist.demo.documents import complete_recommended
 from greenlist.demo.dynamic import load_dynamic_demo
+from greenlist.demo.flow import load_flow
 from greenlist.demo.generate import DemoData, generate
 from greenlist.demo.kinds import load_kinds_demo
 from greenlist.demo.register import load_register
@@ -73,6 +74,8 @@ def load_demo() -> dict[str, int]:
         load_kinds_demo()  # the 2025 national round next to 2024 (demo/kinds.py)
         if created:
             _submit_shijiazhuang(batch, units["石家庄市"])
+        load_flow(batch, units)
+        if created:
             versions.changed(full=True)  # loaded in bulk: no signals reached screening
             record(
                 actor=None,

@@ -21,7 +21,7 @@ from greenlist.audit.changes import apply_changes
 from greenlist.audit.log import record, record_many
 from greenlist.audit.models import Action
 from greenlist.campaign.evaluator_cap import counted_projects, lock_entity
-from greenlist.campaign.models import Application, Batch, industry_code_of
+from greenlist.campaign.models import Application, Batch, Engagement, industry_code_of
 from greenlist.campaign.workflow import IMPORT_EDITABLE_STATES, State
 from greenlist.exchange import bulk
 from greenlist.exchange.reader import RowError, SheetSource, WorkbookError, header_errors, open_sources, parse
@@ -799,6 +799,61 @@ def _write_applications(chunk: list[tuple[int, dict[str, Any]]], context: _Conte
             objects=changed,
             details=lambda a: {"source": "workbook", "version": a.version, "changes": diffs[a.pk]},
         )
+    _vouch_engagements([org_ids[r["uscc"]] for _, r in chunk], context)
+
+
+def _vouch_engagements(org_ids: list[int], context: _Context) -> None:
+    """A third-party application read from the city's (or province's) sheet is an accepted
+    engagement: the unit vouches for the sheet. Its 无结果承诺声明 column is the engagement's
+    declaration (V4). One audit event per engagement written."""
+    now = timezone.now()
+    applications = Application.unscoped.filter(
+        batch=context.batch,
+        organisation_id__in=org_ids,
+        method=Method.THIRD_PARTY,
+        evaluator__isnull=False,
+    ).select_related("organisation", "unit")
+    standing = {
+        (application_id, evaluator_id): (status, signed is not None)
+        for application_id, evaluator_id, status, signed in Engagement.unscoped.filter(
+            application__in=applications
+        ).values_list("application_id", "evaluator_id", "status", "declaration_signed_at")
+    }
+    # Only what the sheet changes is written (and audited): a re-import of the same sheet is silent.
+    rows = [
+        Engagement(
+            application=a,
+            evaluator_id=a.evaluator_id,
+            status=Engagement.Status.ACCEPTED,
+            requested_at=now,
+            requested_by=context.actor,
+            decided_at=now,
+            decided_by=context.actor,
+            source="import",
+            declaration_signed_at=now if a.no_result_promise else None,
+        )
+        for a in applications
+        if a.evaluator_id is not None
+        and standing.get((a.pk, a.evaluator_id)) != (Engagement.Status.ACCEPTED, a.no_result_promise)
+    ]
+    if not rows:
+        return
+    Engagement.unscoped.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["application", "evaluator"],
+        update_fields=["status", "decided_at", "decided_by", "source", "declaration_signed_at"],
+    )
+    record_many(
+        actor=context.actor,
+        action=Action.ENGAGEMENT_ACCEPTED,
+        objects=list(
+            Engagement.unscoped.filter(
+                application__in=[r.application for r in rows], source="import", decided_at=now
+            ).select_related("application__unit", "application__organisation", "evaluator")
+        ),
+        details=lambda e: {"source": "workbook", "application": e.application_id, "status": e.status},
+    )
 
 
 WRITERS: dict[str, Callable[[list[tuple[int, dict[str, Any]]], _Context], None]] = {

@@ -186,6 +186,7 @@ def counts_toward_cap(application: Application) -> bool:
         application.method is Method.THIRD_PARTY
         and bool(application.evaluator_uscc)
         and application.submitted_at is not None
+        and application.engagement_accepted
     )
 
 
@@ -235,6 +236,8 @@ def v3_allocate_cap(
     for index, app in enumerate(applications):
         if app.method is not Method.THIRD_PARTY or not app.evaluator_uscc:
             continue
+        if not app.engagement_accepted:
+            continue  # a request the evaluator has not accepted is none of its projects yet
         group = submitted if counts_toward_cap(app) else drafts
         group[entity_of(app.evaluator_uscc)].append((index, app))
     cap = batch.evaluator_cap

@@ -104,6 +104,9 @@ class Application:
     supply_chain: SupplyChainFacts = field(default_factory=SupplyChainFacts)
     has_experience_report: bool = False  # R1
     has_evaluation_report: bool = False  # R1: a third-party evaluation's report is uploaded
+    # The evaluator accepted the engagement (V3 counts only accepted ones); True where the caller
+    # knows of no engagement (plain facts, the workbook: the city vouches for the sheet).
+    engagement_accepted: bool = True
     key: str = ""  # caller's identifier (e.g. database id), echoed back untouched
 
 

@@ -11,17 +11,19 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
+from greenlist.campaign.evaluator_cap import not_accepted
 from greenlist.campaign.models import (
     PARK_FIELDS,
     SUPPLY_CHAIN_FIELDS,
     Application,
     Attachment,
     Batch,
+    CompanyOpinion,
     Consultation,
     ExperienceReport,
     UnitSubmission,
 )
-from greenlist.campaign.workflow import RECOMMENDED_STATES
+from greenlist.campaign.workflow import RECOMMENDED_STATES, State
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -77,6 +79,7 @@ def application_facts(
     rows = selected.order_by("unit__order", "category", "submitted_at", "id").values_list(
         *APPLICATION_COLUMNS
     )
+    pending = set(selected.filter(not_accepted()).values_list("pk", flat=True))
     registered = park_green_factories(
         selected.filter(category=Category.PARK).values_list("organisation__uscc", flat=True)
     )
@@ -115,6 +118,7 @@ def application_facts(
             ),
             has_experience_report=pk in with_report,
             has_evaluation_report=pk in with_evaluation,
+            engagement_accepted=pk not in pending,
             key=str(pk),
         )
         for (
@@ -350,6 +354,26 @@ def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluato
     ]
 
 
+def departments_opining_on_every_company(batch: Batch) -> dict[int, set[str]]:
+    """Per unit, the departments that gave their opinion on every application of its draft list
+    (C1: their opinions per company are their opinion on the list)."""
+    draft: dict[int, set[int]] = defaultdict(set)
+    for unit_id, pk in Application.unscoped.filter(batch=batch, state=State.CITY_RECOMMENDED).values_list(
+        "unit_id", "pk"
+    ):
+        draft[unit_id].add(pk)
+    given: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for unit_id, department, pk in CompanyOpinion.unscoped.filter(
+        application__batch=batch, application__state=State.CITY_RECOMMENDED
+    ).values_list("application__unit_id", "department", "application_id"):
+        given[(unit_id, department)].add(pk)
+    result: dict[int, set[str]] = defaultdict(set)
+    for (unit_id, department), ids in given.items():
+        if draft[unit_id] and ids >= draft[unit_id]:
+            result[unit_id].add(department)
+    return result
+
+
 def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
     provincial = dict(
         ProvincialListEntry.objects.filter(
@@ -371,6 +395,14 @@ def unit_facts(batch: Batch) -> list[facts.UnitFacts]:
         consulted[unit_id].add(department)
         if not agrees and not handling.strip():
             dissent[unit_id].add(department)
+    for unit_id, departments in departments_opining_on_every_company(batch).items():
+        consulted[unit_id] |= departments
+    # A department's 不同意 on one company counts as its dissent until the city records how it
+    # was handled (C1), like its opinion on the whole list.
+    for unit_id, department in CompanyOpinion.unscoped.filter(
+        application__batch=batch, agrees=False, handling=""
+    ).values_list("application__unit_id", "department"):
+        dissent[unit_id].add(department)
     submissions = {s.unit_id: s for s in UnitSubmission.unscoped.filter(batch=batch)}
     result = []
     for unit in RecommendingUnit.objects.all():

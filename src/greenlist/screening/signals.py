@@ -8,7 +8,15 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from greenlist.campaign.models import Application, Attachment, Consultation, ExperienceReport, UnitSubmission
+from greenlist.campaign.models import (
+    Application,
+    Attachment,
+    CompanyOpinion,
+    Consultation,
+    Engagement,
+    ExperienceReport,
+    UnitSubmission,
+)
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -40,6 +48,20 @@ def _of_application(sender: Any, instance: Any, **kwargs: Any) -> None:
     application = Application.unscoped.filter(pk=instance.application_id).select_related("batch").first()
     if application is not None:
         changed(application.batch, applications=[application.pk])
+
+
+def _engagement(sender: Any, instance: Engagement, **kwargs: Any) -> None:
+    # Accepting or declining moves the evaluator's counted projects (V3).
+    application = Application.unscoped.filter(pk=instance.application_id).select_related("batch").first()
+    if application is not None:
+        changed(application.batch, applications=[application.pk], evaluators=[instance.evaluator_id])
+
+
+def _company_opinion(sender: Any, instance: CompanyOpinion, **kwargs: Any) -> None:
+    # An unhandled 不同意 on one company blocks the unit's submission (C1).
+    application = Application.unscoped.filter(pk=instance.application_id).select_related("batch").first()
+    if application is not None:
+        changed(application.batch, units=[application.unit_id])
 
 
 def _of_unit(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -85,6 +107,8 @@ def connect() -> None:
         (_application, (Application,)),
         (_of_application, (Attachment, ExperienceReport, Ruling)),
         (_of_unit, (Consultation, UnitSubmission)),
+        (_engagement, (Engagement,)),
+        (_company_opinion, (CompanyOpinion,)),
         (_firm, (NegativeRecord, ProvincialListEntry)),
         (_evaluator, (Evaluator, Diagnosis, BlacklistEntry)),
         # A1 compares every application with the register's averages of existing units.

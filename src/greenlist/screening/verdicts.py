@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from greenlist.campaign.evaluator_cap import counted_projects, members_of
+from greenlist.campaign.evaluator_cap import counted_projects, members_of, not_accepted
 from greenlist.campaign.models import Application, Batch
 from greenlist.registry.models import Evaluator
 from greenlist.registry.reference import current_energy_levels
@@ -150,6 +150,40 @@ def evaluator_standing(batch: Batch, evaluator: Evaluator, *, exclude: int | Non
     entity = legal_entities(found).get(evaluator.entity_uscc)
     reasons = evaluator_reasons(params, entity) if entity else []
     return [*reasons, *v3_next_project(params, f"{evaluator.name}（{evaluator.uscc}）", taken)]
+
+
+def evaluator_marks(batch: Batch, *, exclude: int | None = None) -> dict[int, str]:
+    """For the applicant's evaluator dropdown: each registered evaluator that cannot take one more
+    project now, by id, with a short Chinese reason (blacklisted or no diagnosis, V1/V2; its legal
+    entity's accepted projects fill the cap, V3). The same tests as :func:`evaluator_standing`, for
+    every evaluator in a few queries."""
+    params = batch.parameters
+    with unscoped():
+        rows = list(Evaluator.objects.all())
+        entities = legal_entities(facts.evaluator_facts([e.uscc for e in rows]))
+        projects = Application.unscoped.filter(
+            batch=batch, method="third_party", submitted_at__isnull=False, evaluator__isnull=False
+        ).exclude(not_accepted())
+        if exclude is not None:
+            projects = projects.exclude(pk=exclude)
+        taken: dict[str, int] = {}
+        for legal, code in projects.values_list("evaluator__legal_entity_uscc", "evaluator__uscc"):
+            taken[legal or code] = taken.get(legal or code, 0) + 1
+    marks = {}
+    for evaluator in rows:
+        code = evaluator.entity_uscc
+        entity = entities.get(code)
+        reasons = {f.rule for f in evaluator_reasons(params, entity)} if entity else set()
+        said = []
+        if "V2" in reasons:
+            said.append("已列入黑名单，不予采信")
+        if "V1" in reasons:
+            said.append("近三年无省内免费节能诊断记录，不予采信")
+        if taken.get(code, 0) >= params.evaluator_cap:
+            said.append(f"本批次项目已满（{taken[code]}/{params.evaluator_cap}）")
+        if said:
+            marks[evaluator.pk] = "；".join(said)
+    return marks
 
 
 # --- storing -----------------------------------------------------------------------------------

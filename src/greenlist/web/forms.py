@@ -71,8 +71,16 @@ class RegistrationForm(forms.Form):
         return data
 
 
+class EvaluatorChoiceField(forms.ModelChoiceField):
+    marks: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Any) -> str:
+        mark = self.marks.get(obj.pk)
+        return f"{obj.name}（不可选：{mark}）" if mark else str(obj.name)
+
+
 class ApplicationForm(forms.ModelForm):
-    evaluator = forms.ModelChoiceField(
+    evaluator = EvaluatorChoiceField(
         label="第三方评价机构",
         queryset=Evaluator.objects.all(),
         required=False,
@@ -109,7 +117,12 @@ class ApplicationForm(forms.ModelForm):
     FACTORY_ONLY = ("product", "unit_energy")
 
     def __init__(
-        self, *args: Any, category: str, methods: tuple[str, ...] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        category: str,
+        methods: tuple[str, ...] | None = None,
+        evaluator_marks: dict[int, str] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         # The batch's evaluation paths: with self-evaluation only, the evaluator fields disappear.
@@ -119,6 +132,15 @@ class ApplicationForm(forms.ModelForm):
         method.choices = [(m.value, m.label) for m in Method if m.value in self.methods]
         if Method.THIRD_PARTY not in self.methods:
             del self.fields["evaluator"]
+        self.evaluator_marks = marks = evaluator_marks or {}
+        field = self.fields.get("evaluator")
+        if isinstance(field, EvaluatorChoiceField):
+            # Each evaluator that cannot take the project now is marked in the list itself; choosing
+            # one is refused on saving with the same reason (V1, V2, V3).
+            field.marks = marks
+            field.help_text = (
+                "标注“不可选”的机构不能承担本项目，选择后保存将被拒绝。" if marks else ""
+            ) + "选定机构须在其待办中接受委托并签署无结果承诺声明。"
         drop = set(self.PARK_ONLY + self.SUPPLY_CHAIN_ONLY + self.FACTORY_ONLY)
         keep = {
             Category.PARK: self.PARK_ONLY,

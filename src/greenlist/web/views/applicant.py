@@ -16,6 +16,7 @@ from greenlist.decisions.transitions import update_application
 from greenlist.registry.sync import load_province
 from greenlist.rules.uscc import UsccError, validate_uscc
 from greenlist.rules.vocabulary import Category
+from greenlist.screening.verdicts import evaluator_marks
 from greenlist.web.access import get_application
 from greenlist.web.forms import ApplicationForm, RegistrationForm, unit_for_uscc
 from greenlist.web.views.common import current_batch, require_roles
@@ -96,7 +97,19 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=application,
         category=application.category,
         methods=application.batch.parameters.methods,
+        evaluator_marks=evaluator_marks(application.batch, exclude=application.pk),
     )
+    chosen = form.data.get("evaluator") if request.method == "POST" else None
+    if (
+        chosen
+        and str(chosen).isdigit()
+        and int(chosen) in form.evaluator_marks
+        and int(chosen) != application.evaluator_id
+    ):
+        form.add_error(
+            "evaluator",
+            f"该机构不能承担本项目：{form.evaluator_marks[int(chosen)]}。请选择其他机构或改为自评价。",
+        )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.fields}
         try:

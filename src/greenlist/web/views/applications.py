@@ -11,16 +11,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.claims import pending_claim
-from greenlist.accounts.models import Role
+from greenlist.accounts.models import Role, User
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused
-from greenlist.campaign.models import Application, UnitSubmission
+from greenlist.campaign.deadline import unit_deadline
+from greenlist.campaign.models import Application, Batch, Engagement, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES, State
 from greenlist.decisions.rulings import reverse_ruling, rule_on_finding
 from greenlist.decisions.transitions import LISTING, transition
@@ -29,6 +29,7 @@ from greenlist.screening import verdicts
 from greenlist.screening.models import Ruling
 from greenlist.web import charts
 from greenlist.web.access import get_application
+from greenlist.web.todo import home_for
 from greenlist.web.views.account import pending_home
 from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
 
@@ -38,6 +39,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     claim = pending_claim(user_of(request))
     if claim is not None:
         return pending_home(request, claim)
+    user = user_of(request)
+    batch = current_batch(request)
+    home = home_for(user, batch)
+    if user.role in (Role.APPLICANT, Role.EVALUATOR, Role.DEPARTMENT):
+        # Their landing page is their task list: the counts below are the city's and province's.
+        return render(request, "web/home.html", {"home": home, "batch": batch, **_own(user, batch)})
     applications = Application.objects.all()
     states = Counter(dict(applications.values_list("state").annotate(n=Count("id"))))
     by_category = Counter(dict(applications.values_list("category").annotate(n=Count("id"))))
@@ -46,10 +53,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "categories": [(category.label, by_category.get(category.value, 0)) for category in Category],
         "total": sum(states.values()),
         "recent": applications.select_related("organisation", "unit").order_by("-updated_at")[:10],
+        "home": home,
     }
-    user = user_of(request)
     if user.is_province:
-        batch = current_batch(request)
         context["screening"] = stored = verdicts.stored(batch)
         result = stored.result
         recommended = Counter(
@@ -84,15 +90,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["over_cap"] = [e.evaluator.name for e in result.evaluators if e.projects > e.cap]
         context["submitted"] = UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=False).count()
         context["unit_count"] = len(result.quotas)
-    elif user.role in (Role.CITY, Role.DEPARTMENT) and user.unit is not None:
-        batch = current_batch(request)
+    elif user.role == Role.CITY and user.unit is not None:
         context["screening"] = stored = verdicts.stored(batch, unit_names=[user.unit.name])
         result = stored.result
         quota = result.quotas[0]
         recommended_count = Application.objects.filter(
             batch=batch, category="factory", state__in=RECOMMENDED_STATES
         ).count()
-        due = quota.unit.reopened_until or batch.parameters.deadline
+        deadline = unit_deadline(batch, user.unit)
         context["unit_status"] = {
             "quota": quota.quota,
             "limited": result.batch.on("Q1"),
@@ -103,11 +108,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 1 for r in result.applications if r.eligible and r.of(Effect.WARN, Effect.BLOCK)
             ),
             "consulted": len(quota.unit.consulted_departments),
-            "due": due,
-            "days_left": (due - timezone.now()).days,
+            "deadline": deadline,
+            "due": deadline.due,
+            "days_left": deadline.days_left,
             "blockers": quota.findings,
         }
     return render(request, "web/dashboard.html", context)
+
+
+def _own(user: User, batch: Batch) -> dict[str, Any]:
+    """What the applicant, evaluator or department sees below its 待办: its own applications."""
+    if user.role == Role.APPLICANT:
+        return {
+            "own": Application.objects.filter(batch=batch)
+            .select_related("organisation", "unit")
+            .order_by("category")
+        }
+    if user.role == Role.EVALUATOR:
+        return {
+            "own": Application.objects.filter(batch=batch)
+            .select_related("organisation", "unit")
+            .order_by("-updated_at")[:20]
+        }
+    return {
+        "own": Application.objects.filter(batch=batch, state=State.CITY_RECOMMENDED)
+        .select_related("organisation", "unit")
+        .order_by("category", "id")
+    }
 
 
 @login_required
@@ -173,6 +200,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if application.state == "returned"
             else None,
             "rule_texts": application.batch.parameters.rules,
+            "engagement": Engagement.objects.filter(
+                application=application, evaluator_id=application.evaluator_id
+            )
+            .select_related("evaluator")
+            .first()
+            if application.evaluator_id
+            else None,
         },
     )
 

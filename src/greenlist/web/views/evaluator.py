@@ -10,9 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
-from greenlist.campaign.actions import ActionRefused, declare_no_result_promise
+from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.evaluator_cap import members
-from greenlist.campaign.models import Application
+from greenlist.campaign.models import Application, Engagement
+from greenlist.decisions.engagements import (
+    declaration_source,
+    declaration_text,
+    engagement_to_sign,
+    sign_declaration,
+)
 from greenlist.registry.models import BlacklistEntry, Diagnosis
 from greenlist.screening import verdicts
 from greenlist.web.access import get_application
@@ -48,6 +54,19 @@ def evaluator_home(request: HttpRequest) -> HttpResponse:
     cap = batch.parameters.evaluator_cap
     count = standing.projects if standing is not None else len(rows)
     family = members(evaluator).exclude(pk=evaluator.pk).order_by("name")
+    engagements = {
+        e.application_id: e
+        for e in Engagement.objects.filter(application__batch=batch, evaluator=evaluator).select_related(
+            "application__organisation", "application__unit", "application__batch", "evaluator"
+        )
+        if e.application.evaluator_id == e.evaluator_id
+    }
+    requested = [e for e in engagements.values() if e.status == Engagement.Status.REQUESTED]
+    to_sign = [
+        (e, declaration_text(e))
+        for e in engagements.values()
+        if e.status == Engagement.Status.ACCEPTED and e.declaration_signed_at is None
+    ]
     return render(
         request,
         "web/evaluator.html",
@@ -56,7 +75,10 @@ def evaluator_home(request: HttpRequest) -> HttpResponse:
             "screening": stored,
             "evaluator": evaluator,
             "standing": standing,
-            "rows": rows,
+            "rows": [(*row, engagements.get(row[1].pk)) for row in rows],
+            "requested": sorted(requested, key=lambda e: e.requested_at),
+            "to_sign": to_sign,
+            "declaration": declaration_source(),
             "cap": cap,
             "count": count,
             "percent": min(100, round(100 * count / cap)) if cap else 0,
@@ -71,12 +93,15 @@ def evaluator_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def declare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the V4 declaration of one project (its current engagement), after reading the text and
+    ticking the confirmation."""
     user = require_roles(request, Role.EVALUATOR)
     application = get_application(request, pk)
     try:
-        declare_no_result_promise(application, actor=user)
+        engagement = engagement_to_sign(application, actor=user)
+        sign_declaration(engagement, actor=user, confirmed=request.POST.get("confirm") == "yes")
     except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, f"未做任何修改：{refusal}")
     else:
         messages.success(request, f"已签署“{application.organisation.name}”项目的无结果承诺声明。")
     return redirect("evaluator_home")

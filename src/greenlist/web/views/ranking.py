@@ -9,8 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from greenlist.accounts.models import Role
+from greenlist.accounts.models import Role, User
 from greenlist.campaign.actions import ActionRefused
+from greenlist.campaign.deadline import unit_deadline
+from greenlist.campaign.models import Application, Batch
+from greenlist.campaign.workflow import RECOMMENDED_STATES, State
 from greenlist.decisions.ranking import recommend_by_rank
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.vocabulary import Category
@@ -49,6 +52,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         (r, result.applications[r.key], r.key in result.recommended, r.key in result.held_back)
         for r in result.ranked
     ]
+    to_recommend = sum(1 for _, a, ok, _ in rows if ok and a.state == "city_review")
     return render(
         request,
         "web/ranking.html",
@@ -63,9 +67,32 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "query": f"category={category}" + (f"&unit={unit.code}" if user.is_province else ""),
             "quota": result.quota,
             "units": RecommendingUnit.objects.all() if user.is_province else [],
-            "to_recommend": sum(1 for _, a, ok, _ in rows if ok and a.state == "city_review"),
+            "to_recommend": to_recommend,
+            "recommend_blocked": _why_not(user, batch, unit, category, result.quota, to_recommend),
         },
     )
+
+
+def _why_not(
+    user: User, batch: Batch, unit: RecommendingUnit, category: str, quota: int | None, to_recommend: int
+) -> str:
+    """Why 按排名设为拟推荐 cannot be used now (empty when it can): the button is always shown."""
+    if user.role != Role.CITY:
+        return "按排名设为拟推荐由推荐单位操作；省厅在推荐单位报送后对其名单作出推荐决定。"
+    deadline = unit_deadline(batch, unit)
+    if deadline.submitted:
+        return f"{deadline.summary}，名单已冻结；如需修改，请联系省厅退回报送。"
+    if to_recommend:
+        return ""
+    recommended = Application.objects.filter(
+        batch=batch, category=category, state__in=RECOMMENDED_STATES
+    ).count()
+    if quota is not None and recommended >= quota:
+        return f"本单位{Category(category).label}推荐名额（{quota} 家）已用完（已拟推荐 {recommended} 家）。"
+    waiting = Application.objects.filter(batch=batch, category=category, state=State.SUBMITTED).count()
+    if waiting:
+        return f"名额内没有处于“推荐单位审核中”的可推荐申报：尚有 {waiting} 项已提交待受理，请先受理。"
+    return "名额内没有处于“推荐单位审核中”的可推荐申报。"
 
 
 @login_required

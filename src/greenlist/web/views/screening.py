@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
+from greenlist.campaign.deadline import batch_deadline, unit_deadline
 from greenlist.campaign.models import Application, Batch, Job
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.exchange import progress
@@ -79,6 +80,7 @@ def screening(request: HttpRequest) -> HttpResponse:
             own_load[r.application.evaluator_uscc][r.application.unit] += 1
     params = batch.parameters
     now = timezone.now()
+    by_name = {u.name: u for u in units}
     context: dict[str, Any] = {
         "batch": batch,
         "screening": stored,
@@ -118,10 +120,13 @@ def screening(request: HttpRequest) -> HttpResponse:
         "rule_texts": params.rules,
         "quota_on": params.on("Q1"),
         "shape": batch_shape(batch),
-        "deadline_passed": now > params.deadline,
-        "days_left": (params.deadline - now).days,
-        "reopened_until": min(
-            (q.unit.reopened_until for q in result.quotas if q.unit.reopened_until), default=None
+        # One deadline source (campaign.deadline): the one unit's in force when one unit is shown
+        # (a city, or the province choosing one), else the batch's with how many units were reopened.
+        "deadline": unit_deadline(batch, by_name[names[0]], now=now)
+        if len(names) == 1 and names[0] in by_name
+        else batch_deadline(batch, now=now),
+        "reopened_units": sum(
+            1 for q in result.quotas if q.unit.reopened_until and q.unit.reopened_until > now
         ),
     }
     return render(request, "web/screening.html", context)

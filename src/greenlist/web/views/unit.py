@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused
-from greenlist.campaign.models import Application, Consultation, UnitSubmission
+from greenlist.campaign.deadline import unit_deadline
+from greenlist.campaign.models import Application, CompanyOpinion, Consultation, UnitSubmission
 from greenlist.campaign.workflow import RECOMMENDED_STATES
 from greenlist.decisions.submission import (
     override_quota,
@@ -140,6 +141,11 @@ def province_units(request: HttpRequest) -> HttpResponse:
         )
     )
     units = {u.name: u for u in RecommendingUnit.objects.all()}
+    company_dissent: dict[int, list[CompanyOpinion]] = defaultdict(list)
+    for opinion in CompanyOpinion.objects.filter(application__batch=batch, agrees=False).select_related(
+        "application__organisation"
+    ):
+        company_dissent[opinion.application.unit_id].append(opinion)
     rows = []
     for q in stored.result.quotas:
         unit = units[q.unit.name]
@@ -149,8 +155,10 @@ def province_units(request: HttpRequest) -> HttpResponse:
                 "quota": q,
                 "recommended": recommended[unit.pk],
                 "submission": submissions.get(unit.pk),
+                "deadline": unit_deadline(batch, unit, submission=submissions.get(unit.pk)),
                 "consulted": len(consultations[unit.pk]),
                 "dissent": [c for c in consultations[unit.pk] if not c.agrees],
+                "company_dissent": company_dissent[unit.pk],
                 "blockers": submission_blockers(batch, unit),
             }
         )

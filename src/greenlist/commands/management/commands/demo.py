@@ -10,11 +10,14 @@ from greenlist.demo.load import PASSWORD, load_demo
 LOGINS = [
     ("province", "省工业和信息化厅（节能与综合利用处）"),
     ("city_shijiazhuang", "石家庄市工业和信息化局（推荐名单已报送省厅）"),
-    ("city_tangshan", "唐山市工业和信息化局"),
+    ("city_tangshan", "唐山市工业和信息化局（约40项申报待受理，可批量受理）"),
+    ("city_handan", "邯郸市工业和信息化局（拟推荐名单有一条部门不同意意见待处理）"),
+    ("dept_handan_market_regulation", "邯郸市市场监管部门（待逐项提出意见）"),
     ("dept_shijiazhuang_ecology_environment", "石家庄市生态环境部门"),
     ("applicant", "石家庄市一家申报企业"),
     ("applicant_tangshan", "唐山市一家申报企业"),
-    ("evaluator", "第三方评价机构（接近15项上限）"),
+    ("applicant_returned", "唐山市一家被退回修改的申报企业"),
+    ("evaluator", "第三方评价机构（接近15项上限；有待确认的委托与待签署的声明）"),
     ("evaluator_overcap", "第三方评价机构（超过15项上限）"),
     ("admin", "系统管理员"),
 ]
