@@ -21,6 +21,7 @@ from greenlist.demo.dynamic import load_dynamic_demo
 from greenlist.demo.generate import DemoData, generate
 from greenlist.demo.register import load_register
 from greenlist.demo.selection import load_selection
+from greenlist.demo.standing import load_standing
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -69,6 +70,7 @@ def load_demo() -> dict[str, int]:
         _load_unit_work(batch, units, province)
         load_register(units, province)
         load_dynamic_demo()
+        load_standing()
         if created:
             _submit_shijiazhuang(batch, units["石家庄市"])
             versions.changed(full=True)  # loaded in bulk: no signals reached screening
