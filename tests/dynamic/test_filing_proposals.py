@@ -97,6 +97,9 @@ def test_filing_onsite_removal_approval_then_e3_in_the_next_screening(personas, 
     assert "现场核查：主要生产线已停产，发生环境污染事故" in page
     assert "已批准" in page
     assert "冀工信节〔2025〕9号" in page
+    # The register's page of the unit links the proposal back to its filing.
+    register_page = city.get(f"/lists/{entry.pk}/").content.decode()
+    assert f'<a href="/dynamic/filings/{filing.pk}/">来源：2025年度动态管理表</a>' in register_page
     # The unit is no longer listed: no second proposal form.
     assert f'action="/dynamic/filings/{filing.pk}/propose/"' not in page
 
