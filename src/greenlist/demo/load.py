@@ -23,6 +23,7 @@ from greenlist.demo.generate import DemoData, generate
 from greenlist.demo.kinds import load_kinds_demo
 from greenlist.demo.register import load_register
 from greenlist.demo.selection import load_selection
+from greenlist.demo.standing import load_standing
 from greenlist.registry.models import (
     BlacklistEntry,
     Diagnosis,
@@ -72,6 +73,7 @@ def load_demo() -> dict[str, int]:
         load_register(units, province)
         load_dynamic_demo()
         load_kinds_demo()  # the 2025 national round next to 2024 (demo/kinds.py)
+        load_standing()
         if created:
             _submit_shijiazhuang(batch, units["石家庄市"])
         load_flow(batch, units)

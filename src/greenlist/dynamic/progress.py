@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -18,7 +16,7 @@ from django.utils import timezone
 from greenlist.dynamic.models import Filing, FilingState, OnSiteCheck
 from greenlist.dynamic.service import entries
 from greenlist.registry import standing
-from greenlist.registry.models import ProvincialListEntry, RecommendingUnit, UnitScore
+from greenlist.registry.models import ProvincialListEntry, RecommendingUnit, RegisterProposal, UnitScore
 from greenlist.rules import filing as rules
 from greenlist.rules.vocabulary import Category, ListLevel, ListStatus
 from greenlist.scoping import unscoped
@@ -67,7 +65,7 @@ class UnitProgress:
     audited: int = 0  # accepted or returned
     accepted: int = 0
     onsite: int = 0  # on-site checks ordered
-    proposals: int | None = None  # removal/rename proposals (None: the register is not installed)
+    proposals: int | None = None  # removal/rename proposals made from this cycle's filings
 
     @property
     def filed_percent(self) -> int:
@@ -78,19 +76,12 @@ class UnitProgress:
         return round(self.audited * 100 / self.listed) if self.listed else 0
 
 
-def _proposal_counts(units: list[int]) -> dict[int, int] | None:
-    """Removal and rename proposals per unit, where the register's proposals exist (another part
-    of greenlist, ``registry.RegisterProposal``); None otherwise."""
-    try:
-        model = apps.get_model("registry", "RegisterProposal")
-    except LookupError:
-        return None
-    unit_field = "entry__unit_id" if any(f.name == "entry" for f in model._meta.fields) else "unit_id"
-    manager = getattr(model, "unscoped", model._default_manager)
-    try:
-        rows = list(manager.filter(**{f"{unit_field}__in": units}).values_list(unit_field, flat=True))
-    except FieldError:
-        return None  # a register without a unit to count by: the column shows "—"
+def _proposal_counts(units: list[int], year: int) -> dict[int, int]:
+    """Removal and rename proposals made from this cycle's filings, per unit: a unit's proposals
+    of earlier years, or made in the register without a filing, are not this cycle's work."""
+    rows = RegisterProposal.unscoped.filter(filing__cycle_year=year, filing__unit_id__in=units).values_list(
+        "filing__unit_id", flat=True
+    )
     return dict(Counter(rows))
 
 
@@ -109,7 +100,7 @@ def city_progress(the_cycle: rules.Cycle, units: list[RecommendingUnit]) -> list
         onsite = Counter(
             OnSiteCheck.objects.filter(filing__in=filings).values_list("filing__unit_id", flat=True)
         )
-        proposals = _proposal_counts(ids)
+        proposals = _proposal_counts(ids, the_cycle.year)
     return [
         UnitProgress(
             unit=u,
@@ -118,7 +109,7 @@ def city_progress(the_cycle: rules.Cycle, units: list[RecommendingUnit]) -> list
             audited=audited[u.pk],
             accepted=accepted[u.pk],
             onsite=onsite[u.pk],
-            proposals=None if proposals is None else proposals.get(u.pk, 0),
+            proposals=proposals.get(u.pk, 0),
         )
         for u in units
     ]

@@ -415,6 +415,16 @@ class RegisterProposal(models.Model):
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_reason = models.TextField("审核意见", blank=True)
     document_number = models.CharField("文号", max_length=100, blank=True)
+    # The dynamic-management filing whose audit (or on-site check) led to the proposal, if any:
+    # the filing page lists its proposals and the cycle's progress counts them by it.
+    filing = models.ForeignKey(
+        "dynamic.Filing",
+        verbose_name="来源动态管理表",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
 
     objects = ScopedManager()
     unscoped = models.Manager()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils import timezone
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
 from greenlist.documents import register_summary
+from greenlist.registry import notices
 from greenlist.registry.models import (
     FormerName,
     Organisation,
@@ -30,6 +31,9 @@ from greenlist.registry.models import (
 from greenlist.registry.sync import load_province
 from greenlist.rules.names import normalise_name
 from greenlist.rules.vocabulary import Category, ListLevel, ListStatus
+
+if TYPE_CHECKING:
+    from greenlist.dynamic.models import Filing
 
 NAME_MAX = 200
 REASON_MAX = 2000
@@ -76,9 +80,11 @@ def propose(
     effective_on: dt.date | None,
     new_name: str = "",
     actor: Any,
+    filing: Filing | None = None,
 ) -> RegisterProposal:
-    """A city proposes removing or renaming one of its own unit's listed units. Side effects: one
-    pending proposal and one audit event."""
+    """A city proposes removing or renaming one of its own unit's listed units, optionally from
+    the dynamic-management ``filing`` of that unit whose audit led to it (the proposal links back
+    to it). Side effects: one pending proposal and one audit event."""
     if _role(actor) != "city" or actor.unit_id is None:
         raise Forbidden("只有推荐单位（市级工业和信息化主管部门）可以提出名单调整建议。")
     if actor.unit_id != entry.unit_id:
@@ -102,6 +108,8 @@ def propose(
             raise Invalid("新名称与现名称相同，请核对。")
     else:
         new_name = ""
+    if filing is not None and filing.entry_id != entry.pk:
+        raise Invalid("该动态管理表不是这家名单单位的，不能据此提出调整建议。")
     with transaction.atomic():
         current = ProvincialListEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
         if current.status != ListStatus.ACTIVE:
@@ -117,6 +125,7 @@ def propose(
             effective_on=effective_on,
             new_name=new_name,
             proposed_by=actor,
+            filing=filing,
         )
         record(
             actor=actor,
@@ -129,6 +138,7 @@ def propose(
                 "kind": kind,
                 "effective_on": effective_on.isoformat(),
                 **({"old_name": current.name, "new_name": new_name} if new_name else {}),
+                **({"filing": filing.pk, "cycle": filing.cycle_year} if filing is not None else {}),
             },
         )
     return proposal
@@ -192,6 +202,7 @@ def approve(
                 "document_number": number,
             },
         )
+        notices.queue_decision(current)
     return current
 
 
@@ -219,6 +230,7 @@ def reject(proposal: RegisterProposal, *, actor: Any, reason: str) -> RegisterPr
                 "to": {"status": RegisterProposal.Status.REJECTED},
             },
         )
+        notices.queue_decision(current)
     return current
 
 

@@ -8,6 +8,7 @@ from greenlist.web.views import (
     audit,
     documents,
     dynamic,
+    dynamic_proposals,
     evaluator,
     flow,
     indicators,
@@ -94,6 +95,9 @@ urlpatterns = [
     path("dynamic/entries/<int:entry_pk>/file/", dynamic.filing_form, name="dynamic_filing_form"),
     path("dynamic/filings/<int:pk>/", dynamic.filing_detail, name="dynamic_filing"),
     path("dynamic/filings/<int:pk>/review/", dynamic.filing_review, name="dynamic_filing_review"),
+    path(
+        "dynamic/filings/<int:pk>/propose/", dynamic_proposals.filing_propose, name="dynamic_filing_propose"
+    ),
     path("dynamic/onsite/<int:pk>/", dynamic.onsite_record, name="dynamic_onsite_record"),
     path("dynamic/onsite/<int:pk>/file/", dynamic.onsite_file, name="dynamic_onsite_file"),
     path("dynamic/progress/", dynamic.cycle_progress, name="dynamic_progress"),

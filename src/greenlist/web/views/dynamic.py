@@ -20,6 +20,7 @@ from greenlist.accounts.models import Role, User
 from greenlist.campaign.actions import ActionRefused
 from greenlist.decisions.refusals import NotPermitted
 from greenlist.dynamic import progress, service
+from greenlist.dynamic import proposals as filing_proposals
 from greenlist.dynamic.importer import FilingsImportError, import_filings, template_bytes
 from greenlist.dynamic.models import Filing, FilingState, OnSiteCheck
 from greenlist.registry.models import ProvincialListEntry
@@ -162,6 +163,8 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (f, filing.values.get(f.code, ""), last.get(f.code, ""), by_code.get(f.code))
         for f in the_form.fields_for(filing.entry.category)
     ]
+    flags = service.flags(filing.entry, the_cycle, filing) if filing.state != FilingState.DRAFT else []
+    may_propose = filing_proposals.may_propose(user, filing)
     return render(
         request,
         "web/dynamic_filing.html",
@@ -170,14 +173,16 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": the_form,
             "filing": filing,
             "rows": rows,
-            "flags": service.flags(filing.entry, the_cycle, filing)
-            if filing.state != FilingState.DRAFT
-            else [],
+            "flags": flags,
             "reviews": filing.reviews.select_related("decided_by"),
             "checks": filing.onsite_checks.all(),
             "may_audit": service.may_audit(user, filing),
             "proposals_url": progress.proposals_url(),
             "today": timezone.localdate(),
+            # The register's proposals made from this filing, and the form to make one.
+            "proposals": filing_proposals.of_filing(filing) if user.role != Role.APPLICANT else [],
+            "may_propose": may_propose,
+            "prefill": filing_proposals.prefill(filing, flags) if may_propose else None,
         },
     )
 

@@ -102,7 +102,7 @@ def register_entry(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "former_names": entry.former_names.order_by("until", "id"),
             "proposals": RegisterProposal.objects.filter(entry=entry).select_related(
-                "proposed_by", "decided_by"
+                "proposed_by", "decided_by", "filing"
             ),
             "may_propose": may_propose,
             "kinds": RegisterProposal.Kind.choices,
