@@ -17,9 +17,18 @@ def is_province(request: HttpRequest) -> bool:
 
 
 class GreenlistAdminSite(admin.AdminSite):
-    site_header = "greenlist 绿色制造名单推荐系统 · 管理后台"
-    site_title = "greenlist 管理后台"
+    site_header = "管理后台"
+    site_title = "管理后台"
     index_title = "基础数据管理"
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        # The product's name comes from the province data file, read when a page is drawn.
+        from greenlist.web.context import product_name
+
+        context = super().each_context(request)
+        context["site_header"] = f"{product_name()} · 管理后台"
+        context["site_title"] = f"{product_name()} 管理后台"
+        return context
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_province(request)

@@ -8,6 +8,7 @@ from greenlist.web.views import (
     audit,
     documents,
     evaluator,
+    guide,
     indicators,
     ranking,
     reference,
@@ -71,6 +72,7 @@ urlpatterns = [
         "applications/<int:pk>/indicators/preview/", indicators.indicators_preview, name="indicators_preview"
     ),
     path("reference/", reference.reference, name="reference"),
+    path("help/", guide.help_page, name="help"),
     path("ranking/", ranking.ranking, name="ranking"),
     path("ranking/recommend/", ranking.ranking_recommend, name="ranking_recommend"),
     path("screening/", screening.screening, name="screening"),

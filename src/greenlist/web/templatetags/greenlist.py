@@ -52,3 +52,44 @@ def _region_prefix(data_dir: str, province: str) -> str:
     from greenlist.registry.sync import load_province
 
     return str(load_province().get("region_prefix", ""))
+
+
+@lru_cache(maxsize=1)
+def _rule_titles() -> dict[str, str]:
+    from greenlist.rules.catalogue import RULES
+
+    return {spec.id: spec.title for spec in RULES}
+
+
+@register.filter
+def rule_title(rule_id: Any) -> str:
+    """A rule id's short Chinese name (E1 → 未正常经营生产), so an id never stands alone as a label."""
+    return _rule_titles().get(str(rule_id), "")
+
+
+# Wording in data notes written for maintainers, put in the words an official reads.
+_OFFICIAL_WORDS = (
+    ("仅为项目占位值", "为暂定值"),
+    ("项目占位值", "暂定值"),
+    ("为项目占位", "为暂定值"),
+    ("项目占位", "暂定值"),
+    ("占位值", "暂定值"),
+    ("凭记忆", "待核对"),
+)
+
+
+@register.filter
+def official(text: Any) -> str:
+    """A data file's note as page text: maintainer wording replaced by official wording."""
+    result = str(text or "")
+    for old, new in _OFFICIAL_WORDS:
+        result = result.replace(old, new)
+    return result
+
+
+@register.filter
+def audit_sentences(details: Any) -> list[str]:
+    """An audit event's details as readable Chinese lines (greenlist.audit.describe)."""
+    from greenlist.audit.describe import sentences
+
+    return sentences(details)
