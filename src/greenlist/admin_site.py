@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import axes.apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
@@ -36,6 +37,12 @@ class GreenlistAdminSite(admin.AdminSite):
 
 class GreenlistAdminConfig(AdminConfig):
     default_site = "greenlist.admin_site.GreenlistAdminSite"
+
+
+class AxesConfig(axes.apps.AppConfig):
+    """django-axes under a Chinese name in the admin (its own config has none)."""
+
+    verbose_name = "登录保护"
 
 
 class ProvinceAdmin(AuditedAdminMixin):

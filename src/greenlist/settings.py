@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "axes",
+    "greenlist.admin_site.AxesConfig",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -198,6 +198,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Texts Django and django-axes ship untranslated (admin table headers, axes models).
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
