@@ -32,10 +32,9 @@ def parse(text: str) -> dict[str, str]:
             target, current = "str", [ast.literal_eval(line[7:])]
         elif line.startswith('"'):
             current.append(ast.literal_eval(line))
-        elif not line or line.startswith("#"):
-            if target == "str":
-                flush()
-                target = ""
+        elif (not line or line.startswith("#")) and target == "str":
+            flush()
+            target = ""
     if target == "str":
         flush()
     return messages
