@@ -207,11 +207,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", WORK_DIR / "staticfiles"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-# Charts: plotly.js as shipped inside the plotly package (no CDN: many government networks are offline).
+# Charts: Apache ECharts from static/vendor/echarts (no CDN: many government networks are offline).
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "greenlist.web.staticfinders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
