@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import axes.apps
+import axes.apps  # type: ignore[import-untyped]
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest

@@ -29,6 +29,7 @@ from greenlist.screening import verdicts
 from greenlist.screening.models import Ruling
 from greenlist.web import charts
 from greenlist.web.access import get_application
+from greenlist.web.export import export_query, wants_xlsx, xlsx_response
 from greenlist.web.views.account import pending_home
 from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
 
@@ -112,6 +113,25 @@ def application_list(request: HttpRequest) -> HttpResponse:
         applications = applications.filter(category=category)
     if query:
         applications = applications.filter(organisation__name__contains=query)
+    if wants_xlsx(request):
+        return xlsx_response(
+            "申报列表.xlsx",
+            "申报",
+            ["统一社会信用代码", "名称", "申报类别", "推荐单位", "评价机构", "评价得分", "状态", "提交时间"],
+            (
+                [
+                    a.organisation.uscc,
+                    a.organisation.name,
+                    a.get_category_display(),
+                    a.unit.name,
+                    a.evaluator.name if a.evaluator else "",
+                    a.score,
+                    a.get_state_display(),
+                    timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+                ]
+                for a in applications.order_by("pk").iterator(chunk_size=1000)
+            ),
+        )
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -123,6 +143,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "category": category,
             "q": query,
+            "export_query": export_query(request),
         },
     )
 

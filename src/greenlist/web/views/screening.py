@@ -25,6 +25,7 @@ from greenlist.exchange.templates import csv_bytes, workbook_bytes
 from greenlist.rules.catalogue import RULES
 from greenlist.rules.vocabulary import Category, Effect
 from greenlist.screening import verdicts
+from greenlist.web.export import export_query, wants_xlsx, xlsx_response
 from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
 
 PAGE_SIZE = 50  # rows per page: a unit's list at 10,000 applications is hundreds long
@@ -64,6 +65,25 @@ def screening(request: HttpRequest) -> HttpResponse:
     rows = [
         r for r in result.applications if test(r) and (not category or r.application.category == category)
     ]
+    if wants_xlsx(request):
+        rule_titles = {spec.id: spec.title for spec in RULES}
+        return xlsx_response(
+            "筛查结果.xlsx",
+            "筛查结果",
+            ["统一社会信用代码", "名称", "推荐单位", "申报类别", "筛查结论", "规则", "说明"],
+            (
+                [
+                    r.application.uscc,
+                    r.application.name,
+                    r.application.unit,
+                    Category(r.application.category).label,
+                    "可推荐" if r.eligible else "不得推荐",
+                    "、".join(f"{f.rule} {rule_titles.get(f.rule, '')}".strip() for f in r.findings),
+                    "；".join(f.message for f in r.findings),
+                ]
+                for r in rows
+            ),
+        )
     recommended = Counter(
         Application.unscoped.filter(
             batch=batch,
@@ -90,6 +110,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": _query_without_page(request),
+        "export_query": export_query(request),
         "total": len(result.applications),
         "eligible": sum(1 for r in result.applications if r.eligible),
         "excluded": sum(1 for r in result.applications if not r.eligible),
