@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -78,13 +79,18 @@ _OFFICIAL_WORDS = (
 )
 
 
+# Pointers into the project's own notes (docs/sources.md §4, reference §3.2): not for officials.
+_DEV_REFERENCE = re.compile(r"(?:docs/[\w.-]+|reference)\s*§\s*[\d.]*\d[：:；;，,]?\s*")
+
+
 @register.filter
 def official(text: Any) -> str:
     """A data file's note as page text: maintainer wording replaced by official wording."""
     result = str(text or "")
     for old, new in _OFFICIAL_WORDS:
         result = result.replace(old, new)
-    return result
+    result = _DEV_REFERENCE.sub("", result)
+    return result.replace("（）", "").replace("()", "").strip()
 
 
 @register.filter
@@ -93,3 +99,16 @@ def audit_sentences(details: Any) -> list[str]:
     from greenlist.audit.describe import sentences
 
     return sentences(details)
+
+
+@register.filter
+def actor_text(event: Any) -> str:
+    """Who acted, as an official reads it: the account's unit or organisation and its role (the
+    stored label, e.g. "city_shijiazhuang（推荐单位）", carries the login name instead)."""
+    actor = getattr(event, "actor", None)
+    if actor is None:
+        return str(event.actor_label)
+    scope = actor.scope_label or actor.first_name
+    if not scope:
+        return str(event.actor_label)
+    return f"{scope}（{actor.get_role_display()}）"

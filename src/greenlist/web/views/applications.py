@@ -160,7 +160,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "transitions": workflow.available(application.state, role_of(request)),
-            "history": history.order_by("-id"),
+            "history": history.select_related(
+                "actor__unit", "actor__organisation", "actor__evaluator"
+            ).order_by("-id"),
             "screened": screened,
             "screening": stored,
             "listing_targets": [str(s) for s in LISTING],

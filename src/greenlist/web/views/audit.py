@@ -22,7 +22,9 @@ from greenlist.web.views.common import bad_request, require_roles
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
     require_roles(request, Role.PROVINCE)
-    events = AuditEvent.objects.select_related("unit").order_by("-id")
+    events = AuditEvent.objects.select_related(
+        "unit", "actor__unit", "actor__organisation", "actor__evaluator"
+    ).order_by("-id")
     action = request.GET.get("action", "")
     unit = request.GET.get("unit", "")
     query = request.GET.get("q", "").strip()
