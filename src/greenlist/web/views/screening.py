@@ -29,6 +29,13 @@ from greenlist.web.export import export_query, wants_xlsx, xlsx_response
 from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
 
 PAGE_SIZE = 50  # rows per page: a unit's list at 10,000 applications is hundreds long
+EVALUATOR_PAGE_SIZE = 20  # a province's evaluators at 10,000 applications are hundreds
+
+
+def _query_without(request: HttpRequest, name: str) -> str:
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -97,6 +104,22 @@ def screening(request: HttpRequest) -> HttpResponse:
             own_load[r.application.evaluator_uscc][r.application.unit] += 1
     params = batch.parameters
     now = timezone.now()
+    # Problems first (not accepted, over the cap), then the most loaded; paged apart from the
+    # applications so the page stays small at any size of the batch.
+    shown = sorted(
+        (e for e in result.evaluators if e.projects or not e.accepted),
+        key=lambda e: (e.accepted and e.projects <= e.cap, -e.projects, e.evaluator.name),
+    )
+    evaluator_page = Paginator(shown, EVALUATOR_PAGE_SIZE).get_page(request.GET.get("epage"))
+    evaluator_rows = [
+        {
+            "result": e,
+            "percent": min(100, round(100 * e.projects / e.cap)) if e.cap else 0,
+            "here": sum(own_load[e.evaluator.uscc].values()),
+            "by_unit": sorted(own_load[e.evaluator.uscc].items()),
+        }
+        for e in evaluator_page.object_list
+    ]
     context: dict[str, Any] = {
         "batch": batch,
         "screening": stored,
@@ -124,16 +147,9 @@ def screening(request: HttpRequest) -> HttpResponse:
             }
             for q in result.quotas
         ],
-        "evaluators": [
-            {
-                "result": e,
-                "percent": min(100, round(100 * e.projects / e.cap)) if e.cap else 0,
-                "here": sum(own_load[e.evaluator.uscc].values()),
-                "by_unit": sorted(own_load[e.evaluator.uscc].items()),
-            }
-            for e in sorted(result.evaluators, key=lambda e: -e.projects)
-            if e.projects or not e.accepted
-        ],
+        "evaluators": evaluator_page,
+        "evaluator_rows": evaluator_rows,
+        "evaluator_query": _query_without(request, "epage"),
         "rule_texts": params.rules,
         "deadline_passed": now > params.deadline,
         "days_left": (params.deadline - now).days,
