@@ -39,6 +39,7 @@ def _pages() -> dict[str, list[str]]:
         "dept_shijiazhuang_ecology_environment": ["/", "/unit/"],
         "applicant": ["/", "/applications/", *mine],
         "evaluator": ["/", "/evaluator/"],
+        "": ["/login/", "/register/", "/password-reset/"],  # not logged in
     }  # fmt: skip
 
 
@@ -47,6 +48,8 @@ def _log_in(browser: Any, base_url: str, username: str, width: int) -> tuple[Any
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    if not username:
+        return context, page, errors
     page.goto(base_url + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
