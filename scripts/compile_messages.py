@@ -14,21 +14,29 @@ def parse(text: str) -> dict[str, str]:
     messages: dict[str, str] = {}
     key: str | None = None
     current: list[str] = []
+    context: list[str] | None = None
     target = ""
 
     def flush() -> None:
-        nonlocal key
+        nonlocal key, context
         if key is not None:
             messages[key] = "".join(current)
         key = None
+        context = None
 
     for line in text.splitlines():
         line = line.strip()
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
             flush()
+            context = [ast.literal_eval(line[8:])]
+            target, current = "ctxt", context
+        elif line.startswith("msgid "):
+            if target != "ctxt":
+                flush()
             target, current = "id", [ast.literal_eval(line[6:])]
         elif line.startswith("msgstr "):
-            key = "".join(current)
+            # A message with a context is looked up as "context\x04msgid" (gettext's convention).
+            key = ("".join(context) + "\x04" if context else "") + "".join(current)
             target, current = "str", [ast.literal_eval(line[7:])]
         elif line.startswith('"'):
             current.append(ast.literal_eval(line))

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "greenlist.admin_site.TasksDbConfig",
     "ninja",
     "greenlist.admin_site.AxesConfig",
     "whitenoise.runserver_nostatic",

@@ -77,3 +77,12 @@ def test_the_admin_is_chinese(demo, client):
     assert "After you" not in add
     batches = client.get("/admin/campaign/batch/").content.decode()
     assert "河北省" in batches and ">hebei<" not in batches
+
+
+def test_the_worker_queue_in_the_admin_reads_in_chinese(demo, client):
+    login(client, "admin")
+    index = client.get("/admin/").content.decode()
+    assert "Tasks Database Backend" not in index and "后台任务" in index
+    assert "/admin/auth/group/" not in index  # roles are a field; groups are unused
+    tasks = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    assert "任务" in tasks and "Task name" not in tasks and "Enqueued" not in tasks
