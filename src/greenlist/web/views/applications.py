@@ -30,6 +30,7 @@ from greenlist.screening.models import Ruling
 from greenlist.web import charts
 from greenlist.web.access import get_application
 from greenlist.web.export import export_query, wants_xlsx, xlsx_response
+from greenlist.web.templatetags.greenlist import rule_title
 from greenlist.web.views.account import pending_home
 from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
 
@@ -221,7 +222,47 @@ def rulings(request: HttpRequest) -> HttpResponse:
         .select_related("application__organisation", "application__unit", "ruled_by", "reversed_by")
         .order_by("-decision", "-ruled_at")
     )
-    return render(request, "web/rulings.html", {"batch": batch, "rulings": rows})
+    decision = request.GET.get("decision", "")
+    if decision in Ruling.Decision.values:
+        rows = rows.filter(decision=decision)
+    if wants_xlsx(request):
+        return xlsx_response(
+            "筛查发现认定.xlsx",
+            "认定",
+            ["申报主体", "推荐单位", "规则", "发现", "认定", "理由", "认定人", "认定时间", "撤销"],
+            (
+                [
+                    r.application.organisation.name,
+                    r.application.unit.name,
+                    f"{r.rule} {rule_title(r.rule)}".strip(),
+                    r.finding_message,
+                    r.get_decision_display(),
+                    r.reason,
+                    r.ruled_by.first_name or r.ruled_by.username,
+                    timezone.localtime(r.ruled_at).strftime("%Y-%m-%d %H:%M"),
+                    r.reversal_reason if r.reversed_at else "",
+                ]
+                for r in rows
+            ),
+        )
+    return render(
+        request,
+        "web/rulings.html",
+        {
+            "batch": batch,
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "decisions": Ruling.Decision.choices,
+            "decision": decision,
+            "query": _query_without_page(request),
+            "export_query": export_query(request),
+        },
+    )
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required
