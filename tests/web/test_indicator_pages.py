@@ -121,3 +121,15 @@ def test_a_bad_number_is_named_by_the_indicator(personas):
     )
     assert f"“{indicator.name}”的实际值应填写数字" in page
     assert indicator.id not in page and "value" not in page
+
+
+def test_a_self_evaluated_applicant_states_the_industry_values_itself(personas):
+    """No evaluator exists for a self-evaluation: there the applicant states 引领值/基准值."""
+    assert personas.app_y.method == "self"
+    client = personas.client(personas.applicant_y)
+    page = client.get(f"/applications/{personas.app_y.pk}/indicators/?system=gbt36132-2025").content.decode()
+    assert 'name="leading-' in page
+    preview = client.post(
+        f"/applications/{personas.app_y.pk}/indicators/preview/", full_marks_form("gbt36132-2025")
+    ).content.decode()
+    assert "100" in preview and "缺少引领值" not in preview

@@ -54,11 +54,16 @@ class ScoreConflict(ActionRefused):
         )
 
 
-def references_editable(system: IndicatorSystem, indicator: Indicator, actor: User) -> bool:
+def references_editable(
+    system: IndicatorSystem, indicator: Indicator, actor: User, *, self_evaluated: bool = False
+) -> bool:
     """Industry reference values (引领值、基准值) come from the indicator system; where the system
-    leaves them to the industry standard, the third-party evaluator states them, not the applicant."""
+    leaves them to the industry standard, the third-party evaluator states them, not the applicant
+    (a self-evaluated application has no evaluator: there its applicant states them)."""
     fixed = indicator.leading is not None or indicator.baseline is not None
-    return indicator.quantitative and not fixed and actor.role == Role.EVALUATOR
+    if not indicator.quantitative or fixed:
+        return False
+    return actor.role == Role.EVALUATOR or (self_evaluated and actor.role == Role.APPLICANT)
 
 
 def entry_from_form(
@@ -67,6 +72,7 @@ def entry_from_form(
     *,
     actor: User | None = None,
     stored: dict[str, Any] | None = None,
+    self_evaluated: bool = False,
 ) -> dict[str, Any]:
     """The stored-entry shape from the indicator form's fields. Reference values are taken from
     the form only where ``actor`` may state them; otherwise the stored ones are kept."""
@@ -79,7 +85,9 @@ def entry_from_form(
         values = entry["indicators"][indicator.id]
         raw = data.get(f"value-{indicator.id}", "").strip()
         values["value"] = raw or None
-        may_state = actor is None or references_editable(system, indicator, actor)
+        may_state = actor is None or references_editable(
+            system, indicator, actor, self_evaluated=self_evaluated
+        )
         for field in ("leading", "baseline"):
             if may_state:
                 raw = data.get(f"{field}-{indicator.id}", "").strip()

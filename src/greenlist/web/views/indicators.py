@@ -22,6 +22,7 @@ from greenlist.campaign.scores import (
     save_indicators,
     systems_for,
 )
+from greenlist.rules.vocabulary import Method
 from greenlist.scoring.score import ScoreResult
 from greenlist.scoring.systems import IndicatorSystem, ScoringError, find_system
 from greenlist.web.access import get_application
@@ -40,7 +41,13 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     system = _system(request, application)
     conflict: ScoreConflict | None = None
     if request.method == "POST":
-        entry = entry_from_form(system, request.POST.dict(), actor=user, stored=application.indicators)
+        entry = entry_from_form(
+            system,
+            request.POST.dict(),
+            actor=user,
+            stored=application.indicators,
+            self_evaluated=application.method == Method.SELF,
+        )
         problems = check_form(system, entry)
         if problems:
             for problem in problems:
@@ -72,7 +79,11 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     for area in system.areas:
         inside = [i for i in system.indicators if i.area == area.name]
         members = [
-            {"indicator": i, "references_editable": editable and references_editable(system, i, user)}
+            {
+                "indicator": i,
+                "references_editable": editable
+                and references_editable(system, i, user, self_evaluated=application.method == Method.SELF),
+            }
             for i in inside
         ]
         unverified = area.confidence == "C" or any(i.confidence == "C" for i in inside)
@@ -101,7 +112,11 @@ def indicators_preview(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application(request, pk)
     system = _system(request, application)
     entry = entry_from_form(
-        system, request.POST.dict(), actor=user_of(request), stored=application.indicators
+        system,
+        request.POST.dict(),
+        actor=user_of(request),
+        stored=application.indicators,
+        self_evaluated=application.method == Method.SELF,
     )
     problems = check_form(system, entry)
     if problems:
