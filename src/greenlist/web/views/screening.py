@@ -274,7 +274,7 @@ def template_download(request: HttpRequest, name: str) -> HttpResponse:
         response = HttpResponse(
             workbook_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        filename = "greenlist-交换工作簿模板.xlsx"
+        filename = "交换工作簿模板.xlsx"
     elif name in BY_NAME:
         response = HttpResponse(csv_bytes(BY_NAME[name]), content_type="text/csv; charset=utf-8")
         filename = f"{name}.csv"
