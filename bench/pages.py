@@ -14,6 +14,10 @@ b. **Re-screening one change.** An applicant's score changes (a save, which bump
    the time of the run that brings the verdicts up to date (``verdicts.run_pending``: what the change
    can affect, stored). Best of ``--repeat``. Target: at most 50 ms at the large size.
 
+c. **Bytes.** Each role's heaviest pages (``WEIGHED``): the HTML raw and gzip-compressed, and the
+   page cold (HTML plus every script and stylesheet it loads, compressed). Targets: no HTML page
+   above 200 KB at the large size, no page above 1.5 MB cold.
+
 Exit status 2 when a target is missed, 0 otherwise. Results are appended to ``--docs``
 (docs/benchmarks.md) unless ``--no-docs``.
 """
@@ -21,8 +25,10 @@ Exit status 2 when a target is missed, 0 otherwise. Results are appended to ``--
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -38,6 +44,34 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 PAGE_RATIO = 2.0  # large size's page time over the small size's, at most
 RESCREEN_SECONDS = 0.050  # one change re-screened, at most
 PAGES = ("application", "ranking", "screening")
+HTML_BYTES = 200_000  # one HTML page, uncompressed, at most (at the large size)
+COLD_BYTES = 1_500_000  # a page with every script and style it loads, compressed, cold cache, at most
+# (user, path) whose weight is recorded: each role's heaviest lists and the charted dashboard.
+WEIGHED = {
+    "province dashboard": ("province", "/"),
+    "province screening": ("province", "/screening/"),
+    "province applications": ("province", "/applications/"),
+    "province audit": ("province", "/audit/"),
+    "city screening": ("city", "/screening/"),
+    "city ranking": ("city", "/ranking/?category=factory"),
+    "city applications": ("city", "/applications/"),
+}
+ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="(/static/[^"]+)"')
+
+
+def weigh(client: Any, url: str) -> dict[str, int]:
+    """An HTML page's bytes, raw and gzip-compressed, and the compressed bytes of the page with every
+    script and stylesheet it loads (a cold cache: what a first visit downloads)."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    html = response.content
+    cold = len(gzip.compress(html, 6))
+    for asset in sorted(set(ASSET.findall(html.decode("utf-8")))):
+        found = client.get(asset)
+        assert found.status_code == 200, (asset, found.status_code)
+        body = b"".join(found.streaming_content) if found.streaming else found.content
+        cold += len(gzip.compress(body, 6))
+    return {"html_raw": len(html), "html_gz": len(gzip.compress(html, 6)), "cold_gz": cold}
 
 
 def best_of(repeat: int, work: Callable[[], Any]) -> float:
@@ -81,6 +115,7 @@ def phase(args: argparse.Namespace) -> dict[str, Any]:
     with unscoped():
         unit = RecommendingUnit.objects.get(name="石家庄市")
         city = User.objects.create(username="bench_city", role=Role.CITY, unit=unit)
+        province = User.objects.create(username="bench_province", role=Role.PROVINCE)
         started = time.perf_counter()
         verdicts.run_pending(batch, full=True)
         full_run = time.perf_counter() - started
@@ -97,6 +132,9 @@ def phase(args: argparse.Namespace) -> dict[str, Any]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     pages = {name: best_of(args.repeat, lambda url=url: client.get(url)) for name, url in urls.items()}
+    clients = {"city": client, "province": Client()}
+    clients["province"].force_login(province)
+    weights = {name: weigh(clients[who], path) for name, (who, path) in WEIGHED.items()}
 
     def one_change() -> None:
         with unscoped():
@@ -115,6 +153,7 @@ def phase(args: argparse.Namespace) -> dict[str, Any]:
         "built": built,
         "full_run_s": full_run,
         "pages_s": pages,
+        "bytes": weights,
         "rescreen_s": min(rescreen),
         "rescreened": run.counts["applications"],
     }
@@ -183,6 +222,20 @@ def main(argv: list[str] | None = None) -> int:
         ratio = b / a
         missed += [page] if ratio > PAGE_RATIO else []
         lines.append(f"| {page} | {a * 1000:.1f} ms | {b * 1000:.1f} ms | {ratio:.2f} |")
+    lines += [
+        "",
+        f"| page | HTML at {args.small} | HTML at {args.large} (≤ {HTML_BYTES // 1000} KB) | gzip | "
+        f"cold, with scripts and styles, gzip (≤ {COLD_BYTES / 1e6:g} MB) |",
+        "|---|---|---|---|---|",
+    ]
+    for name in WEIGHED:
+        a, b = small["bytes"][name], large["bytes"][name]
+        missed += [f"{name} (HTML)"] if b["html_raw"] > HTML_BYTES else []
+        missed += [f"{name} (cold)"] if max(a["cold_gz"], b["cold_gz"]) > COLD_BYTES else []
+        lines.append(
+            f"| {name} | {a['html_raw'] / 1000:.1f} KB | {b['html_raw'] / 1000:.1f} KB | "
+            f"{b['html_gz'] / 1000:.1f} KB | {b['cold_gz'] / 1000:.1f} KB |"
+        )
     rescreen = large["rescreen_s"]
     missed += ["rescreen"] if rescreen > RESCREEN_SECONDS else []
     lines.append("")

@@ -79,9 +79,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "greenlist.admin_site.TasksDbConfig",
     "ninja",
-    "axes",
+    "greenlist.admin_site.AxesConfig",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -200,6 +200,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Texts Django and django-axes ship untranslated (admin table headers, axes models).
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -207,11 +209,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", WORK_DIR / "staticfiles"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-# Charts: plotly.js as shipped inside the plotly package (no CDN: many government networks are offline).
+# Charts: Apache ECharts from static/vendor/echarts (no CDN: many government networks are offline).
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "greenlist.web.staticfinders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -147,7 +147,7 @@ def test_province_reviews_selects_and_exports_the_pack(demo, visitor):
     province = visitor("province")
     province.login("province")
     page = province.go("/", "dashboard")
-    page.wait_for_selector("[data-chart=chart-quota] .main-svg")
+    page.wait_for_selector("[data-chart=chart-quota] canvas")  # drawn by ECharts
     province.go("/units/", "units")
     page = province.go("/applications/?state=city_recommended", "review")
     page.locator("table.grid tbody tr a").first.click()

@@ -51,8 +51,8 @@ def test_collected_static_files_are_served_precompressed_with_brotli_and_gzip(tm
         "from django.core.management import call_command\n"
         "from django.templatetags.static import static\n"
         "from django.test import Client\n"
-        # Only the project's own files: brotli at full quality over the bundled plotly.js alone
-        # takes minutes on this machine (the full collectstatic is done at deploy, not here).
+        # Only the project's own files: brotli at full quality over the whole tree is slow on a
+        # shared machine (the full collectstatic is done at deploy, not here).
         "from django.test import override_settings\n"
         "with override_settings(STATICFILES_FINDERS=['django.contrib.staticfiles.finders.FileSystemFinder']):\n"
         "    call_command('collectstatic', '--noinput', verbosity=0)\n"

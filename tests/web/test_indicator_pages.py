@@ -26,7 +26,8 @@ def full_marks_form(system_id: str) -> dict[str, str]:
 
 
 def test_the_live_preview_scores_without_saving(personas):
-    client = personas.client(personas.applicant_x)
+    # Industry reference values are the evaluator's to state (the applicant's are ignored).
+    client = personas.client(personas.evaluator)
     page = client.post(
         f"/applications/{personas.app_x.pk}/indicators/preview/", full_marks_form("gbt36132-2025")
     ).content.decode()
@@ -40,7 +41,7 @@ def test_a_failed_basic_requirement_vetoes_whatever_the_score(personas):
     first = find_system("gbt36132-2025").basic_requirements[0].id
     form[f"br-{first}"] = "no"
     page = (
-        personas.client(personas.applicant_x)
+        personas.client(personas.evaluator)
         .post(f"/applications/{personas.app_x.pk}/indicators/preview/", form)
         .content.decode()
     )
@@ -48,7 +49,7 @@ def test_a_failed_basic_requirement_vetoes_whatever_the_score(personas):
 
 
 def test_saving_writes_the_score_and_standard_and_is_audited(personas):
-    client = personas.client(personas.applicant_x)
+    client = personas.client(personas.evaluator)
     client.post(f"/applications/{personas.app_x.pk}/indicators/", full_marks_form("gbt36132-2025"))
     with unscoped():
         app = Application.objects.get(pk=personas.app_x.pk)
@@ -69,3 +70,66 @@ def test_unverified_values_are_marked_and_outsiders_cannot_save(personas):
     )
     with unscoped():
         assert Application.objects.get(pk=personas.app_x.pk).score is None
+
+
+def test_an_applicant_cannot_state_reference_values(personas):
+    """引领值/基准值 come from the indicator system or the evaluator: the applicant's form fields
+    for them are not drawn, and any it posts are ignored."""
+    client = personas.client(personas.applicant_x)
+    page = client.get(f"/applications/{personas.app_x.pk}/indicators/?system=gbt36132-2025").content.decode()
+    assert 'name="leading-' not in page and 'name="baseline-' not in page
+    assert 'name="value-' in page
+    preview = client.post(
+        f"/applications/{personas.app_x.pk}/indicators/preview/", full_marks_form("gbt36132-2025")
+    ).content.decode()
+    assert "缺少引领值" in preview
+
+
+def test_each_table_marks_unverified_once_and_keeps_maintainer_notes_out(personas):
+    page = (
+        personas.client(personas.evaluator)
+        .get(f"/applications/{personas.app_x.pk}/indicators/?system=park-2016")
+        .content.decode()
+    )
+    system = find_system("park-2016")
+    assert page.count("待核实") <= len(system.areas) + 3  # once per table, not per line
+    assert "占位" not in page and "title=" not in page.split("<main", 1)[1].split("</form>", 1)[0]
+
+
+def test_a_typed_score_is_not_replaced_without_asking(personas):
+    with unscoped():
+        Application.objects.filter(pk=personas.app_x.pk).update(score=Decimal("88.5"))
+    client = personas.client(personas.evaluator)
+    url = f"/applications/{personas.app_x.pk}/indicators/"
+    page = client.post(url, full_marks_form("gbt36132-2025")).content.decode()
+    assert "88.50" in page and "100.00" in page and 'name="replace_score"' in page
+    with unscoped():
+        assert Application.objects.get(pk=personas.app_x.pk).score == Decimal("88.5")
+    client.post(url, {**full_marks_form("gbt36132-2025"), "replace_score": "1"})
+    with unscoped():
+        assert Application.objects.get(pk=personas.app_x.pk).score == Decimal("100.00")
+
+
+def test_a_bad_number_is_named_by_the_indicator(personas):
+    system = find_system("gbt36132-2025")
+    indicator = next(i for i in system.indicators if i.quantitative)
+    form = {**full_marks_form("gbt36132-2025"), f"value-{indicator.id}": "abc"}
+    page = (
+        personas.client(personas.evaluator)
+        .post(f"/applications/{personas.app_x.pk}/indicators/preview/", form)
+        .content.decode()
+    )
+    assert f"“{indicator.name}”的实际值应填写数字" in page
+    assert indicator.id not in page and "value" not in page
+
+
+def test_a_self_evaluated_applicant_states_the_industry_values_itself(personas):
+    """No evaluator exists for a self-evaluation: there the applicant states 引领值/基准值."""
+    assert personas.app_y.method == "self"
+    client = personas.client(personas.applicant_y)
+    page = client.get(f"/applications/{personas.app_y.pk}/indicators/?system=gbt36132-2025").content.decode()
+    assert 'name="leading-' in page
+    preview = client.post(
+        f"/applications/{personas.app_y.pk}/indicators/preview/", full_marks_form("gbt36132-2025")
+    ).content.decode()
+    assert "100" in preview and "缺少引领值" not in preview

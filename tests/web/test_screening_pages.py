@@ -127,9 +127,14 @@ def test_the_province_dashboard_carries_its_charts_as_data(demo, client):
     page = response.content.decode()
     for chart in ["chart-quota", "chart-evaluators", "chart-categories", "chart-states"]:
         assert f'data-chart="{chart}"' in page and f'id="{chart}"' in page
-    assert "/static/vendor/plotly/plotly.min.js" in page
+    assert "/static/vendor/echarts/echarts.common.min.js" in page and "plotly" not in page
     assert response.context["over_cap"] == ["河北冀能绿色制造评价研究院有限公司"]
-    assert client.get("/static/vendor/plotly/plotly.min.js").status_code == 200
+    assert client.get("/static/vendor/echarts/echarts.common.min.js").status_code == 200
+
+
+def test_echarts_is_loaded_only_where_a_chart_is_drawn(demo, client):
+    page = login(client, "city_shijiazhuang").get("/screening/").content.decode()
+    assert "echarts" not in page
 
 
 def test_an_import_runs_as_a_job_whose_page_survives_a_reload(

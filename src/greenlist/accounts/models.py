@@ -105,7 +105,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("用途", max_length=100)
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField("令牌摘要", max_length=64, unique=True)
     prefix = models.CharField("前缀", max_length=8)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
@@ -158,7 +158,7 @@ class ClaimCode(models.Model):
     organisation = models.ForeignKey(
         "registry.Organisation", verbose_name="申报主体", on_delete=models.CASCADE, related_name="claim_codes"
     )
-    code_hash = models.CharField(max_length=200)
+    code_hash = models.CharField("确认码摘要", max_length=200)
     created_by = models.ForeignKey(User, verbose_name="生成人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     expires_at = models.DateTimeField("有效期至")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 
 from greenlist.admin_site import ProvinceAdmin, ReadOnlyAdmin
@@ -6,7 +7,16 @@ from greenlist.campaign import models
 
 @admin.register(models.Batch)
 class BatchAdmin(ReadOnlyAdmin):
-    list_display = ["title", "code", "province", "file_name"]
+    list_display = ["title", "code", "province_name", "file_name"]
+    readonly_fields = ["province_name"]
+    exclude = ["province"]
+
+    @admin.display(description="省份")
+    def province_name(self, batch: models.Batch) -> str:
+        # The province's Chinese name from its data file (the row stores its code, e.g. hebei).
+        from greenlist.web.context import province_name
+
+        return province_name() if batch.province == settings.GREENLIST_PROVINCE else batch.province
 
 
 @admin.register(models.Application)

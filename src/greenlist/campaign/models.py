@@ -217,7 +217,9 @@ class Attachment(models.Model):
         # Self-evaluation (2025 on): each indicator's own evidence (统计报表, 能源审计, 证书 …).
         EVIDENCE = "evidence", "指标佐证材料"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.CASCADE, related_name="attachments"
+    )
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
     file = models.FileField("文件", upload_to=attachment_path)
     original_name = models.CharField("原文件名", max_length=200)
@@ -227,7 +229,9 @@ class Attachment(models.Model):
     slot = models.PositiveSmallIntegerField("所属亮点", null=True, blank=True)  # pictures: highlight 1–3
     caption = models.CharField("图片说明", max_length=100, blank=True)
     indicator = models.CharField("所属指标", max_length=20, blank=True)  # evidence: the indicator id
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = ScopedManager()
@@ -252,17 +256,28 @@ class Attachment(models.Model):
 class Consultation(models.Model):
     """征求意见: a department's opinion on a unit's draft list (rule C1)."""
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="consultations")
-    unit = models.ForeignKey(RecommendingUnit, on_delete=models.PROTECT, related_name="consultations")
+    batch = models.ForeignKey(
+        Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="consultations"
+    )
+    unit = models.ForeignKey(
+        RecommendingUnit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="consultations"
+    )
     department = models.CharField("部门", max_length=30, choices=Department.choices())
     agrees = models.BooleanField("同意推荐", default=True)
     opinion = models.TextField("意见")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now=True)
     # How the city handled a department's objection (C1 blocks submission until it is recorded).
     handling = models.TextField("推荐单位处理情况", blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ScopedManager()
@@ -328,11 +343,20 @@ class IndicatorCheck(models.Model):
 class UnitSubmission(models.Model):
     """A unit's submission of its list to the province, with the province's overrides (Q1, D1)."""
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="unit_submissions")
-    unit = models.ForeignKey(RecommendingUnit, on_delete=models.PROTECT, related_name="submissions")
+    batch = models.ForeignKey(
+        Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="unit_submissions"
+    )
+    unit = models.ForeignKey(
+        RecommendingUnit, verbose_name="推荐单位", on_delete=models.PROTECT, related_name="submissions"
+    )
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reopened_until = models.DateTimeField("省厅延期至", null=True, blank=True)
     quota_override = models.PositiveIntegerField("省厅核定推荐名额", null=True, blank=True)
@@ -367,7 +391,10 @@ class Notification(models.Model):
     server outage never blocks or rolls back the work itself, and only delays the notice."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name="收件人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     subject = models.CharField("主题", max_length=200)
     body = models.TextField("正文")
@@ -395,7 +422,7 @@ class ExperienceReport(models.Model):
     form are attachments of kind ``picture`` with the highlight's ``slot``."""
 
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="experience_report"
+        Application, verbose_name="申报", on_delete=models.CASCADE, related_name="experience_report"
     )
     inspiration = models.TextField("示范启示", blank=True)
     title = models.CharField("标题", max_length=200, blank=True)
@@ -438,11 +465,18 @@ class Job(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     file = models.CharField("文件", max_length=300)
     original_name = models.CharField("原文件名", max_length=200)
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(
-        RecommendingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        RecommendingUnit,
+        verbose_name="推荐单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="jobs"
+    )
     stage = models.CharField("当前步骤", max_length=100, blank=True)
     done = models.PositiveIntegerField("已处理行数", default=0)
     total = models.PositiveIntegerField("总行数", null=True, blank=True)

@@ -115,7 +115,9 @@ class Evaluator(NormalisedNameMixin):
 class Diagnosis(models.Model):
     """免费节能诊断 an evaluator gave an industrial enterprise (rule V1)."""
 
-    evaluator = models.ForeignKey(Evaluator, on_delete=models.CASCADE, related_name="diagnoses")
+    evaluator = models.ForeignKey(
+        Evaluator, verbose_name="第三方评价机构", on_delete=models.CASCADE, related_name="diagnoses"
+    )
     client_uscc = models.CharField("服务企业统一社会信用代码", max_length=18)
     day = models.DateField("服务日期")
     client_province = models.CharField("服务企业所在省", max_length=20)

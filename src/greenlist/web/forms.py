@@ -110,6 +110,7 @@ class ApplicationForm(forms.ModelForm):
             "evaluation_standard": "已发布行业标准的行业须按行业标准评价（规则 F2）。",
             "unit_energy": "主要产品单位产品综合能耗，用于判断是否达到能效标杆水平（规则 F3）。",
             "industrial_share": "工业增加值占园区增加值的比例，须超过50%（规则 P1）。",
+            "score": "评价报告给出的总分。在“评价指标与得分”页保存指标时，如计算总分与此不一致，系统会列出两者并请您确认，不会自动替换。",
         }
 
     PARK_ONLY = ("park_name", *PARK_FIELDS)

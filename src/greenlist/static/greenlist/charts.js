@@ -1,13 +1,21 @@
-// Draws every chart on the page: <div data-chart="ID"> reads its figure from the JSON block
-// #ID written by Django's json_script (no inline script, so a strict CSP holds).
+// Draws every chart on the page: <div data-chart="ID"> reads its ECharts option from the JSON
+// block #ID written by Django's json_script (no inline script, so a strict CSP holds).
 (function () {
   function draw() {
-    if (typeof Plotly === "undefined") { return; }
+    if (typeof echarts === "undefined") { return; }
+    var drawn = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var source = document.getElementById(el.dataset.chart);
       if (!source) { return; }
-      var figure = JSON.parse(source.textContent);
-      Plotly.newPlot(el, figure.data, figure.layout, { displayModeBar: false, responsive: true });
+      var option = JSON.parse(source.textContent);
+      el.style.height = (option.height_px || 340) + "px";
+      delete option.height_px;
+      var chart = echarts.init(el);
+      chart.setOption(option);
+      drawn.push(chart);
+    });
+    window.addEventListener("resize", function () {
+      drawn.forEach(function (chart) { chart.resize(); });
     });
   }
   if (document.readyState === "loading") {

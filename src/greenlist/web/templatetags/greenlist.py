@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -52,3 +53,62 @@ def _region_prefix(data_dir: str, province: str) -> str:
     from greenlist.registry.sync import load_province
 
     return str(load_province().get("region_prefix", ""))
+
+
+@lru_cache(maxsize=1)
+def _rule_titles() -> dict[str, str]:
+    from greenlist.rules.catalogue import RULES
+
+    return {spec.id: spec.title for spec in RULES}
+
+
+@register.filter
+def rule_title(rule_id: Any) -> str:
+    """A rule id's short Chinese name (E1 → 未正常经营生产), so an id never stands alone as a label."""
+    return _rule_titles().get(str(rule_id), "")
+
+
+# Wording in data notes written for maintainers, put in the words an official reads.
+_OFFICIAL_WORDS = (
+    ("仅为项目占位值", "为暂定值"),
+    ("项目占位值", "暂定值"),
+    ("为项目占位", "为暂定值"),
+    ("项目占位", "暂定值"),
+    ("占位值", "暂定值"),
+    ("凭记忆", "待核对"),
+)
+
+
+# Pointers into the project's own notes (docs/sources.md §4, reference §3.2): not for officials.
+_DEV_REFERENCE = re.compile(r"(?:docs/[\w.-]+|reference)\s*§\s*[\d.]*\d[：:；;，,]?\s*")
+
+
+@register.filter
+def official(text: Any) -> str:
+    """A data file's note as page text: maintainer wording replaced by official wording."""
+    result = str(text or "")
+    for old, new in _OFFICIAL_WORDS:
+        result = result.replace(old, new)
+    result = _DEV_REFERENCE.sub("", result)
+    return result.replace("（）", "").replace("()", "").strip()
+
+
+@register.filter
+def audit_sentences(details: Any) -> list[str]:
+    """An audit event's details as readable Chinese lines (greenlist.audit.describe)."""
+    from greenlist.audit.describe import sentences
+
+    return sentences(details)
+
+
+@register.filter
+def actor_text(event: Any) -> str:
+    """Who acted, as an official reads it: the account's unit or organisation and its role (the
+    stored label, e.g. "city_shijiazhuang（推荐单位）", carries the login name instead)."""
+    actor = getattr(event, "actor", None)
+    if actor is None:
+        return str(event.actor_label)
+    scope = actor.scope_label or actor.first_name
+    if not scope:
+        return str(event.actor_label)
+    return f"{scope}（{actor.get_role_display()}）"

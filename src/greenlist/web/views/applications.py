@@ -29,6 +29,8 @@ from greenlist.screening import verdicts
 from greenlist.screening.models import Ruling
 from greenlist.web import charts
 from greenlist.web.access import get_application
+from greenlist.web.export import export_query, wants_xlsx, xlsx_response
+from greenlist.web.templatetags.greenlist import rule_title
 from greenlist.web.todo import home_for
 from greenlist.web.views.account import pending_home
 from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
@@ -149,6 +151,25 @@ def application_list(request: HttpRequest) -> HttpResponse:
         applications = applications.filter(category=category)
     if query:
         applications = applications.filter(organisation__name__contains=query)
+    if wants_xlsx(request):
+        return xlsx_response(
+            "申报列表.xlsx",
+            "申报",
+            ["统一社会信用代码", "名称", "申报类别", "推荐单位", "评价机构", "评价得分", "状态", "提交时间"],
+            (
+                [
+                    a.organisation.uscc,
+                    a.organisation.name,
+                    a.get_category_display(),
+                    a.unit.name,
+                    a.evaluator.name if a.evaluator else "",
+                    a.score,
+                    a.get_state_display(),
+                    timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+                ]
+                for a in applications.order_by("pk").iterator(chunk_size=1000)
+            ),
+        )
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -160,6 +181,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "category": category,
             "q": query,
+            "export_query": export_query(request),
         },
     )
 
@@ -176,7 +198,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "transitions": workflow.available(application.state, role_of(request)),
-            "history": history.order_by("-id"),
+            "history": history.select_related(
+                "actor__unit", "actor__organisation", "actor__evaluator"
+            ).order_by("-id"),
             "screened": screened,
             "screening": stored,
             "listing_targets": [str(s) for s in LISTING],
@@ -242,7 +266,47 @@ def rulings(request: HttpRequest) -> HttpResponse:
         .select_related("application__organisation", "application__unit", "ruled_by", "reversed_by")
         .order_by("-decision", "-ruled_at")
     )
-    return render(request, "web/rulings.html", {"batch": batch, "rulings": rows})
+    decision = request.GET.get("decision", "")
+    if decision in Ruling.Decision.values:
+        rows = rows.filter(decision=decision)
+    if wants_xlsx(request):
+        return xlsx_response(
+            "筛查发现认定.xlsx",
+            "认定",
+            ["申报主体", "推荐单位", "规则", "发现", "认定", "理由", "认定人", "认定时间", "撤销"],
+            (
+                [
+                    r.application.organisation.name,
+                    r.application.unit.name,
+                    f"{r.rule} {rule_title(r.rule)}".strip(),
+                    r.finding_message,
+                    r.get_decision_display(),
+                    r.reason,
+                    r.ruled_by.first_name or r.ruled_by.username,
+                    timezone.localtime(r.ruled_at).strftime("%Y-%m-%d %H:%M"),
+                    r.reversal_reason if r.reversed_at else "",
+                ]
+                for r in rows
+            ),
+        )
+    return render(
+        request,
+        "web/rulings.html",
+        {
+            "batch": batch,
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "decisions": Ruling.Decision.choices,
+            "decision": decision,
+            "query": _query_without_page(request),
+            "export_query": export_query(request),
+        },
+    )
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,17 @@ from greenlist.campaign.evidence import (
     record_check,
 )
 from greenlist.campaign.models import Application, IndicatorCheck
-from greenlist.campaign.scores import default_system, entry_from_form, preview, save_indicators, systems_for
+from greenlist.campaign.scores import (
+    ScoreConflict,
+    check_form,
+    default_system,
+    entry_from_form,
+    preview,
+    references_editable,
+    save_indicators,
+    systems_for,
+)
+from greenlist.rules.vocabulary import Method
 from greenlist.scoring.score import ScoreResult
 from greenlist.scoring.systems import IndicatorSystem, ScoringError, find_system
 from greenlist.web.access import get_application
@@ -34,15 +46,31 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application(request, pk)
     user = user_of(request)
     system = _system(request, application)
+    conflict: ScoreConflict | None = None
     if request.method == "POST":
-        entry = entry_from_form(system, request.POST.dict())
-        try:
-            saved = save_indicators(application, entry, actor=user)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+        entry = entry_from_form(
+            system,
+            request.POST.dict(),
+            actor=user,
+            stored=application.indicators,
+            self_evaluated=application.method == Method.SELF,
+        )
+        problems = check_form(system, entry)
+        if problems:
+            for problem in problems:
+                messages.error(request, problem)
         else:
-            messages.success(request, f"已保存，总分 {saved.total}（{saved.verdict}）。")
-            return redirect("indicators", pk=pk)
+            try:
+                saved = save_indicators(
+                    application, entry, actor=user, replace_score=request.POST.get("replace_score") == "1"
+                )
+            except ScoreConflict as exc:
+                conflict = exc
+            except ActionRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, f"已保存，总分 {saved.total}（{saved.verdict}）。")
+                return redirect("indicators", pk=pk)
     stored = application.indicators if application.indicators.get("system") == system.id else {}
     result: ScoreResult | None = None
     if stored:
@@ -57,12 +85,28 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     files = evidence_by_indicator(application)
     checks = {c.indicator: c for c in IndicatorCheck.objects.filter(application=application)}
     city = user.role == "city" and user.unit_id == application.unit_id
+    areas: list[dict[str, Any]] = []
+    for area in system.areas:
+        inside = [i for i in system.indicators if i.area == area.name]
+        members = [
+            {
+                "indicator": i,
+                "references_editable": editable
+                and references_editable(system, i, user, self_evaluated=application.method == Method.SELF),
+            }
+            for i in inside
+        ]
+        unverified = area.confidence == "C" or any(i.confidence == "C" for i in inside)
+        areas.append({"area": area, "members": members, "unverified": unverified})
     return render(
         request,
         "web/indicators.html",
         {
             "application": application,
             "system": system,
+            "areas": areas,
+            "requirements_unverified": any(r.confidence == "C" for r in system.basic_requirements),
+            "conflict": conflict,
             "systems": systems_for(application.category),
             "stored": stored,
             "result": result,
@@ -113,8 +157,18 @@ def indicators_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the score of what is in the form right now (nothing is saved)."""
     application = get_application(request, pk)
     system = _system(request, application)
+    entry = entry_from_form(
+        system,
+        request.POST.dict(),
+        actor=user_of(request),
+        stored=application.indicators,
+        self_evaluated=application.method == Method.SELF,
+    )
+    problems = check_form(system, entry)
+    if problems:
+        return render(request, "web/_score.html", {"error": "；".join(problems)})
     try:
-        result = preview(entry_from_form(system, request.POST.dict()))
+        result = preview(entry)
     except ScoringError as exc:
         return render(request, "web/_score.html", {"error": str(exc)})
     return render(request, "web/_score.html", {"result": result})

@@ -28,9 +28,17 @@ from greenlist.rules.relative_bar import a1_explanation
 from greenlist.rules.vocabulary import Category, Effect, Method
 from greenlist.screening import verdicts
 from greenlist.screening.facts import regional_averages
+from greenlist.web.export import export_query, wants_xlsx, xlsx_response
 from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
 
 PAGE_SIZE = 50  # rows per page: a unit's list at 10,000 applications is hundreds long
+EVALUATOR_PAGE_SIZE = 20  # a province's evaluators at 10,000 applications are hundreds
+
+
+def _query_without(request: HttpRequest, name: str) -> str:
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -67,6 +75,25 @@ def screening(request: HttpRequest) -> HttpResponse:
     rows = [
         r for r in result.applications if test(r) and (not category or r.application.category == category)
     ]
+    if wants_xlsx(request):
+        rule_titles = {spec.id: spec.title for spec in RULES}
+        return xlsx_response(
+            "筛查结果.xlsx",
+            "筛查结果",
+            ["统一社会信用代码", "名称", "推荐单位", "申报类别", "筛查结论", "规则", "说明"],
+            (
+                [
+                    r.application.uscc,
+                    r.application.name,
+                    r.application.unit,
+                    Category(r.application.category).label,
+                    "可推荐" if r.eligible else "不得推荐",
+                    "、".join(f"{f.rule} {rule_titles.get(f.rule, '')}".strip() for f in r.findings),
+                    "；".join(f.message for f in r.findings),
+                ]
+                for r in rows
+            ),
+        )
     recommended = Counter(
         Application.unscoped.filter(
             batch=batch,
@@ -81,6 +108,22 @@ def screening(request: HttpRequest) -> HttpResponse:
     params = batch.parameters
     now = timezone.now()
     by_name = {u.name: u for u in units}
+    # Problems first (not accepted, over the cap), then the most loaded; paged apart from the
+    # applications so the page stays small at any size of the batch.
+    shown = sorted(
+        (e for e in result.evaluators if e.projects or not e.accepted),
+        key=lambda e: (e.accepted and e.projects <= e.cap, -e.projects, e.evaluator.name),
+    )
+    evaluator_page = Paginator(shown, EVALUATOR_PAGE_SIZE).get_page(request.GET.get("epage"))
+    evaluator_rows = [
+        {
+            "result": e,
+            "percent": min(100, round(100 * e.projects / e.cap)) if e.cap else 0,
+            "here": sum(own_load[e.evaluator.uscc].values()),
+            "by_unit": sorted(own_load[e.evaluator.uscc].items()),
+        }
+        for e in evaluator_page.object_list
+    ]
     context: dict[str, Any] = {
         "batch": batch,
         "screening": stored,
@@ -94,6 +137,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": _query_without_page(request),
+        "export_query": export_query(request),
         "total": len(result.applications),
         "eligible": sum(1 for r in result.applications if r.eligible),
         "excluded": sum(1 for r in result.applications if not r.eligible),
@@ -107,16 +151,9 @@ def screening(request: HttpRequest) -> HttpResponse:
             }
             for q in result.quotas
         ],
-        "evaluators": [
-            {
-                "result": e,
-                "percent": min(100, round(100 * e.projects / e.cap)) if e.cap else 0,
-                "here": sum(own_load[e.evaluator.uscc].values()),
-                "by_unit": sorted(own_load[e.evaluator.uscc].items()),
-            }
-            for e in sorted(result.evaluators, key=lambda e: -e.projects)
-            if e.projects or not e.accepted
-        ],
+        "evaluators": evaluator_page,
+        "evaluator_rows": evaluator_rows,
+        "evaluator_query": _query_without(request, "epage"),
         "rule_texts": params.rules,
         "quota_on": params.on("Q1"),
         "shape": batch_shape(batch),
@@ -276,7 +313,7 @@ def template_download(request: HttpRequest, name: str) -> HttpResponse:
             workbook_bytes(sheets),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        filename = "greenlist-交换工作簿模板.xlsx"
+        filename = "交换工作簿模板.xlsx"
     elif name in BY_NAME:
         response = HttpResponse(csv_bytes(BY_NAME[name]), content_type="text/csv; charset=utf-8")
         filename = f"{name}.csv"

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,14 +16,29 @@ from greenlist.campaign.models import Application, Consultation, UnitSubmission
 from greenlist.screening import verdicts
 from greenlist.web.views.common import current_batch, require_roles
 
+UNITS_PER_PAGE = 3
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
 
 @login_required
 def selection(request: HttpRequest) -> HttpResponse:
     require_roles(request, Role.PROVINCE)
     batch = current_batch(request)
-    submissions = list(
-        UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=False).select_related("unit")
+    submitted = list(
+        UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=False)
+        .select_related("unit")
+        .order_by("unit__order")
     )
+    wanted = request.GET.get("unit", "")
+    chosen = [s for s in submitted if not wanted or s.unit.code == wanted]
+    # A few units' lists per page: at 10,000 applications the whole province is too long a page.
+    page = Paginator(chosen, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    submissions = list(page.object_list)
     ids = [entry["id"] for s in submissions if s.snapshot for entry in s.snapshot["applications"]]
     stored = verdicts.stored(batch, ids=ids)
     results = stored.result.by_key()
@@ -61,6 +77,10 @@ def selection(request: HttpRequest) -> HttpResponse:
             "batch": batch,
             "screening": stored,
             "units": units,
+            "submitted": submitted,
+            "unit": wanted,
+            "page": page,
+            "query": _query_without_page(request),
             "waiting": UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=True).count(),
             "rule_texts": batch.parameters.rules,
         },
