@@ -182,7 +182,7 @@ def test_the_period_not_ended_blocks_the_final_list(world):
     notice = publish(world, timezone.localdate())
     client = Client()
     client.force_login(world.province)
-    response = client.get(f"/notices/{notice.pk}/final.xlsx", follow=True)
+    response = client.post(f"/notices/{notice.pk}/finalise/", follow=True)
     assert "公示期满后" in response.content.decode()
     assert response.redirect_chain
     with unscoped():
@@ -205,7 +205,7 @@ def test_an_open_objection_blocks_the_final_list_until_it_is_closed(world):
         )
     client = Client()
     client.force_login(world.province)
-    blocked = client.get(f"/notices/{notice.pk}/final.xlsx", follow=True).content.decode()
+    blocked = client.post(f"/notices/{notice.pk}/finalise/", follow=True).content.decode()
     assert "1 件异议未办结" in blocked
     # Closing needs an outcome and its reasoning.
     client.post(f"/notices/{notice.pk}/", {"action": "close", "objection": objection.pk, "outcome": "upheld"})
@@ -222,6 +222,7 @@ def test_an_open_objection_blocks_the_final_list_until_it_is_closed(world):
     )
     with unscoped():
         assert not Objection.objects.get(pk=objection.pk).is_open
+    assert client.post(f"/notices/{notice.pk}/finalise/").status_code == 302
     xlsx = client.get(f"/notices/{notice.pk}/final.xlsx")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
@@ -294,6 +295,7 @@ def test_only_the_province_manages_notices(world):
         client.force_login(user)
         assert client.get("/notices/").status_code == 403
         assert client.get(f"/notices/{notice.pk}/final.xlsx").status_code == 403
+        assert client.post(f"/notices/{notice.pk}/finalise/").status_code == 403
         assert client.post(f"/notices/{notice.pk}/", {"action": "close"}).status_code == 403
     with unscoped(), pytest.raises(services.NotPermitted):
         services.produce_final_list(notice, actor=world.city)

@@ -427,7 +427,9 @@ def publish_notice(
 ) -> PublicNotice:
     require_province(actor)
     params = notice_parameters()
-    problem = notice_rules.check_days(days, params.min_days, params.max_days)
+    problem = notice_rules.check_days(days, params.min_days, params.max_days) or notice_rules.check_start(
+        starts_on, timezone.localdate()
+    )
     if problem:
         raise RuleRefused(problem)
     if not title.strip() or not contact.strip():
@@ -572,7 +574,8 @@ def final_entries(notice: PublicNotice) -> list[dict[str, Any]]:
 def produce_final_list(
     notice: PublicNotice, *, actor: User, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
-    """The final list, once the gate opens. The first production is audited."""
+    """Produce the final list, once the gate opens (the province's explicit action, a POST): the
+    first production sets ``finalised_at`` and is audited; producing it again changes nothing."""
     require_province(actor)
     verdict = gate(notice, today)
     if not verdict.open:
@@ -590,3 +593,14 @@ def produce_final_list(
                 details={"entries": len(entries), "removed": len(current.entries) - len(entries)},
             )
     return entries
+
+
+def produced_final_list(notice: PublicNotice, *, actor: User) -> list[dict[str, Any]]:
+    """The final list already produced, for download; reads only (a GET never produces it)."""
+    require_province(actor)
+    current = PublicNotice.unscoped.get(pk=notice.pk)
+    if current.finalised_at is None:
+        raise RuleRefused(
+            "最终名单尚未形成：请先形成最终名单（公示期满且异议均已办结后，在本页点击“形成最终名单”）。"
+        )
+    return final_entries(current)

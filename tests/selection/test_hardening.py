@@ -1,0 +1,103 @@
+"""Holes found in review: producing the final list is an explicit POST (a GET only downloads a
+list already produced and never changes anything), and a 公示 dated outside any sensible range
+is refused with a message instead of failing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from greenlist.audit.models import Action, AuditEvent
+from greenlist.decisions.refusals import RuleRefused
+from greenlist.scoping import unscoped
+from greenlist.selection import services
+from greenlist.selection.models import PublicNotice
+from tests.selection.test_notice import publish, recommend
+
+pytestmark = pytest.mark.django_db
+
+
+def _state(notice: PublicNotice) -> tuple[object, int]:
+    with unscoped():
+        return (
+            PublicNotice.objects.get(pk=notice.pk).finalised_at,
+            AuditEvent.objects.filter(action=Action.FINAL_LIST_PRODUCED).count(),
+        )
+
+
+def test_a_get_of_the_final_list_changes_nothing(world):
+    recommend(world.app_a)
+    notice = publish(world, timezone.localdate() - dt.timedelta(days=10))
+    client = world.client(world.province)
+    response = client.get(f"/notices/{notice.pk}/final.xlsx", follow=True)
+    assert response.redirect_chain
+    assert "请先形成最终名单" in response.content.decode()
+    assert _state(notice) == (None, 0)
+
+
+def test_the_final_list_is_produced_by_a_post_once_then_downloaded(world):
+    recommend(world.app_a, world.app_c)
+    notice = publish(world, timezone.localdate() - dt.timedelta(days=10))
+    client = world.client(world.province)
+    assert client.get(f"/notices/{notice.pk}/finalise/").status_code == 405
+    assert _state(notice) == (None, 0)
+    response = client.post(f"/notices/{notice.pk}/finalise/", follow=True)
+    assert "最终名单已形成" in response.content.decode()
+    finalised_at, events = _state(notice)
+    assert finalised_at is not None
+    assert events == 1
+    download = client.get(f"/notices/{notice.pk}/final.xlsx")
+    assert download.status_code == 200
+    names = [row[1] for row in load_workbook(io.BytesIO(download.content)).active.iter_rows(values_only=True)]
+    assert "石家庄甲钢铁有限公司" in names
+    assert "唐山丙陶瓷有限公司" in names
+    # Producing it again neither moves the time nor writes a second event.
+    client.post(f"/notices/{notice.pk}/finalise/")
+    assert _state(notice) == (finalised_at, 1)
+
+
+def test_a_refused_production_changes_nothing(world):
+    recommend(world.app_a)
+    notice = publish(world, timezone.localdate())  # the period has not ended
+    client = world.client(world.province)
+    response = client.post(f"/notices/{notice.pk}/finalise/", follow=True)
+    assert "公示期满后" in response.content.decode()
+    assert _state(notice) == (None, 0)
+    for user in (world.city, world.user_1):
+        assert world.client(user).post(f"/notices/{notice.pk}/finalise/").status_code == 403
+    assert _state(notice) == (None, 0)
+
+
+@pytest.mark.parametrize("starts_on", [dt.date(9999, 12, 25), dt.date(1, 1, 1), dt.date(2200, 1, 1)])
+def test_a_notice_dated_far_from_today_is_refused(world, starts_on):
+    recommend(world.app_a)
+    with pytest.raises(RuleRefused, match="公示开始日期"):
+        publish(world, starts_on, days=10)
+    with unscoped():
+        assert not PublicNotice.objects.exists()
+        assert not AuditEvent.objects.filter(action=Action.NOTICE_PUBLISHED).exists()
+
+
+def test_a_far_date_on_the_page_is_a_message_not_an_error(world):
+    recommend(world.app_a)
+    client = world.client(world.province)
+    response = client.post(
+        f"/notices/?batch={world.batch.code}",
+        {"title": "公示", "starts_on": "9999-12-25", "days": "10", "contact": "节能处"},
+    )
+    assert response.status_code == 200
+    assert "公示开始日期" in response.content.decode()
+    with unscoped():
+        assert not PublicNotice.objects.exists()
+
+
+def test_services_refuse_a_final_list_before_it_is_produced(world):
+    recommend(world.app_a)
+    notice = publish(world, timezone.localdate() - dt.timedelta(days=10))
+    with unscoped(), pytest.raises(RuleRefused, match="请先形成最终名单"):
+        services.produced_final_list(notice, actor=world.province)
+    assert _state(notice) == (None, 0)
