@@ -19,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
+from greenlist.campaign.actions import ActionRefused
 from greenlist.decisions.refusals import NotPermitted
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.dynamic import service
@@ -199,8 +200,12 @@ def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> Filing
         return report
     with transaction.atomic():
         for entry, raw in planned:
-            result = service.save_filing(entry, the_cycle, raw, actor=actor, submit=True, via_import=True)
-            if result.errors:  # checked above; a race with an edit rolls everything back
+            # Checked above; a race (the unit handed its table in meanwhile) rolls everything back.
+            try:
+                result = service.save_filing(entry, the_cycle, raw, actor=actor, submit=True, via_import=True)
+            except ActionRefused as refusal:
+                raise FilingsImportError(f"未导入：{refusal}") from refusal
+            if result.errors:
                 raise FilingsImportError(f"{entry.name}：{'；'.join(result.errors.values())}")
             report.written += 1
         record(

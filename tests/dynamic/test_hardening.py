@@ -1,0 +1,90 @@
+"""Holes found in review: numbers that are finite but absurd (an exponent of a billion, forty
+digits, thirty decimals) are refused as field errors on every door, and an import whose write
+is refused half-way (a filing handed in meanwhile) rolls back and says so instead of failing."""
+
+from __future__ import annotations
+
+import pytest
+
+from greenlist.audit.models import Action, AuditEvent
+from greenlist.decisions.refusals import RuleRefused
+from greenlist.dynamic import importer, service
+from greenlist.dynamic.models import Filing
+from greenlist.rules import filing as rules
+from greenlist.scoping import unscoped
+from tests.dynamic.conftest import entry_of
+from tests.dynamic.test_filing_rules import good_values
+from tests.dynamic.test_import_and_reminders import post, shijiazhuang_entries, workbook
+
+pytestmark = pytest.mark.django_db
+
+ABSURD = ["1e999999999", "9" * 40, "0." + "0" * 30 + "1", "1E+16"]
+
+
+@pytest.mark.parametrize("raw", ABSURD)
+def test_an_absurd_number_is_a_field_error(raw):
+    form = service.form("dynamic-form-v1")
+    clean, errors = rules.check_values(form, "factory", good_values(water_intake=raw))
+    assert "water_intake" in errors
+    assert "取水量" in errors["water_intake"]
+    assert "water_intake" not in clean
+
+
+def test_ordinary_numbers_still_pass():
+    form = service.form("dynamic-form-v1")
+    clean, errors = rules.check_values(
+        form,
+        "factory",
+        good_values(water_intake="123456789012.5", energy_intensity="0.000123", land_output="-0e-999999999"),
+    )
+    assert errors == {}
+    assert (clean["water_intake"], clean["energy_intensity"], clean["land_output"]) == (
+        "123456789012.5",
+        "0.000123",
+        "0",
+    )
+
+
+def test_an_absurd_number_on_the_web_form_saves_nothing(personas, cycle):
+    entry = entry_of(personas.org_x)
+    data = {**good_values(output_value="1e999999999"), "action": "submit"}
+    response = personas.client(personas.applicant_x).post(
+        f"/dynamic/entries/{entry.pk}/file/?cycle=2025", data
+    )
+    assert response.status_code == 200
+    assert "工业总产值" in response.content.decode()
+    with unscoped():
+        assert not Filing.objects.exists()
+        assert not AuditEvent.objects.filter(action=Action.FILING_SUBMITTED).exists()
+
+
+def test_an_absurd_number_in_an_import_is_a_row_error(personas):
+    entries = shijiazhuang_entries()
+    response = post(personas, workbook([{"uscc": entries[0].uscc, **good_values(co2_total="9" * 40)}]))
+    assert response.status_code == 200
+    errors = [(e.row, e.column) for e in response.context["report"].errors]
+    assert errors == [(2, "二氧化碳排放量")]
+    with unscoped():
+        assert not Filing.objects.exists()
+
+
+def test_an_import_refused_half_way_writes_nothing_and_answers_with_a_message(personas, monkeypatch):
+    entries = shijiazhuang_entries()
+    real = service.save_filing
+    calls: list[int] = []
+
+    def save_then_refuse(entry, *args, **kwargs):
+        calls.append(entry.pk)
+        if len(calls) == 2:  # the second unit handed its own table in since the rows were checked
+            raise RuleRefused(f"{entry.name} 的动态管理表状态为“已提交待审核”，不能修改。")
+        return real(entry, *args, **kwargs)
+
+    monkeypatch.setattr(importer.service, "save_filing", save_then_refuse)
+    response = post(personas, workbook([{"uscc": e.uscc, **good_values()} for e in entries[:3]]))
+    assert response.status_code == 200
+    assert "不能修改" in response.content.decode()
+    with unscoped():
+        assert not Filing.objects.exists()
+        assert not AuditEvent.objects.filter(
+            action__in=[Action.FILINGS_IMPORTED, Action.FILING_SUBMITTED]
+        ).exists()
