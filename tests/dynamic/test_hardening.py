@@ -88,3 +88,36 @@ def test_an_import_refused_half_way_writes_nothing_and_answers_with_a_message(pe
         assert not AuditEvent.objects.filter(
             action__in=[Action.FILINGS_IMPORTED, Action.FILING_SUBMITTED]
         ).exists()
+
+
+def test_the_on_site_findings_are_in_the_trail(filed):
+    import datetime as dt
+
+    from greenlist.dynamic.models import OnSiteCheck
+
+    service.review(filed.filing_x, "onsite", actor=filed.city_a, assignee="张三", due_on=dt.date(2025, 3, 20))
+    with unscoped():
+        check = OnSiteCheck.objects.get(filing=filed.filing_x)
+    service.record_onsite(check, actor=filed.city_a, findings="关键指标属实，已整改")
+    with unscoped():
+        event = AuditEvent.objects.get(action=Action.ONSITE_RECORDED)
+    assert event.details["findings"] == "关键指标属实，已整改"
+    assert event.details["from"] == "ordered"
+    assert event.details["to"] == "done"
+
+
+def test_a_score_overwritten_by_an_accepted_filing_keeps_the_old_one_in_the_trail(filed, cycle):
+    from decimal import Decimal
+
+    from greenlist.registry.models import UnitScore
+
+    with unscoped():
+        UnitScore.objects.create(
+            entry=entry_of(filed.org_x), year=cycle.data_year, score=Decimal("71.5"), source="evaluation"
+        )
+    service.review(filed.filing_x, "accepted", actor=filed.city_a)
+    with unscoped():
+        event = AuditEvent.objects.get(action=Action.FILING_ACCEPTED)
+        stored = UnitScore.objects.get(entry=entry_of(filed.org_x), year=cycle.data_year)
+    assert event.details["score"] == str(stored.score.normalize())
+    assert event.details["previous_score"] == {"score": "71.50", "source": "evaluation"}

@@ -101,3 +101,48 @@ def test_services_refuse_a_final_list_before_it_is_produced(world):
     with unscoped(), pytest.raises(RuleRefused, match="请先形成最终名单"):
         services.produced_final_list(notice, actor=world.province)
     assert _state(notice) == (None, 0)
+
+
+def test_a_re_score_keeps_the_previous_points_in_the_trail(world):
+    with unscoped():
+        assignment = services.assign(world.app_a, world.expert_3, actor=world.province)
+        services.declare(assignment, actor=world.user_3, confirmed=True)
+        sheet = services.sheets_for(world.batch).sheet(world.app_a.category)
+        services.score(assignment, {item.id: str(item.max) for item in sheet.items}, actor=world.user_3)
+        services.score(assignment, {item.id: "0" for item in sheet.items}, actor=world.user_3)
+        first, second = AuditEvent.objects.filter(
+            action=Action.EXPERT_SCORED, object_id=str(assignment.pk)
+        ).order_by("id")
+    assert first.details["previous"] is None
+    assert second.details["previous"] == {"points": first.details["points"], "total": first.details["total"]}
+    assert second.details["total"] != first.details["total"]
+
+
+def test_adding_an_expert_records_every_value(world):
+    client = world.client(world.province)
+    client.post(
+        "/review/experts/",
+        {
+            "name": "赵工",
+            "field": "园区规划",
+            "organisation": "河北省规划院",
+            "contact": "0311-9",
+            "active": "on",
+        },
+    )
+    with unscoped():
+        event = AuditEvent.objects.get(action=Action.EXPERT_ADDED)
+    assert event.details["values"]["contact"] == "0311-9"
+    assert event.details["values"]["organisation"] == "河北省规划院"
+    assert event.details["values"]["active"] is True
+    assert event.details["values"]["user"] is None
+
+
+def test_a_withdrawal_names_the_application_and_its_city(world):
+    with unscoped():
+        assignment = services.assign(world.app_a, world.expert_3, actor=world.province)
+        services.withdraw(assignment, actor=world.province, reason="专业不对口")
+        event = AuditEvent.objects.get(action=Action.EXPERT_ASSIGNMENT_WITHDRAWN)
+    assert event.unit_id == world.app_a.unit_id
+    assert event.details["application"] == world.app_a.pk
+    assert event.details["expert"] == world.expert_3.pk

@@ -320,27 +320,30 @@ def review(
             )
             details.update(onsite=check.pk, assignee=check.assignee, due_on=due_on.isoformat())
         if decision == FilingReview.Decision.ACCEPTED:
-            score = _feed_score(locked, the_cycle)
-            if score is not None:
-                details["score"] = str(score)
+            fed = _feed_score(locked, the_cycle)
+            if fed is not None:
+                details["score"], details["previous_score"] = fed
         record(actor=actor, action=action, obj=locked, unit=locked.unit, reason=reason, details=details)
     filing.refresh_from_db()
     return made
 
 
-def _feed_score(filing: Filing, the_cycle: rules.Cycle) -> Decimal | None:
-    """An accepted filing that carries a score becomes the unit's score of the data year."""
+def _feed_score(filing: Filing, the_cycle: rules.Cycle) -> tuple[str, dict[str, str] | None] | None:
+    """An accepted filing that carries a score becomes the unit's score of the data year.
+    Returns the new score and the one it replaced (value and source), for the trail."""
     field = form(filing.form_version).score_field
     raw = filing.values.get(field, "") if field else ""
     if not raw:
         return None
     score = Decimal(raw)
+    old = UnitScore.objects.select_for_update().filter(entry=filing.entry, year=the_cycle.data_year).first()
+    previous = {"score": str(old.score), "source": old.source} if old is not None else None
     UnitScore.objects.update_or_create(
         entry=filing.entry,
         year=the_cycle.data_year,
         defaults={"score": score, "source": UnitScore.Source.FILING},
     )
-    return score
+    return str(score), previous
 
 
 def record_onsite(
@@ -391,7 +394,15 @@ def record_onsite(
             action=Action.ONSITE_RECORDED,
             obj=filing,
             unit=filing.unit,
-            details={"onsite": locked.pk, "attachment": name, "sha256": digest, "type": detected},
+            details={
+                "onsite": locked.pk,
+                "from": OnSiteCheck.State.ORDERED,
+                "to": locked.state,
+                "findings": findings,
+                "attachment": name,
+                "sha256": digest,
+                "type": detected,
+            },
         )
     check.refresh_from_db()
     return check

@@ -80,6 +80,14 @@ def _check_expert_user(user: User | None, expert_pk: int | None) -> None:
         raise RuleRefused(f"账号“{user.username}”已关联专家{taken.name}，一个账号只能关联一位专家。")
 
 
+def expert_values(expert: Expert) -> dict[str, Any]:
+    """The pool entry as the trail keeps it (linked rows by their key)."""
+    return {
+        name: getattr(expert, f"{name}_id") if name in ("unit", "user") else getattr(expert, name)
+        for name in EXPERT_FIELDS
+    }
+
+
 def add_expert(*, actor: User, **fields: Any) -> Expert:
     require_province(actor)
     _check_expert_user(fields.get("user"), None)
@@ -89,7 +97,11 @@ def add_expert(*, actor: User, **fields: Any) -> Expert:
             actor=actor,
             action=Action.EXPERT_ADDED,
             obj=expert,
-            details={"field": expert.field, "organisation": expert.organisation},
+            details={
+                "field": expert.field,
+                "organisation": expert.organisation,
+                "values": expert_values(expert),
+            },
         )
     return expert
 
@@ -188,12 +200,21 @@ def withdraw(assignment: ReviewAssignment, *, actor: User, reason: str) -> Revie
     if not reason.strip():
         raise RuleRefused("撤回专家分配须填写理由。")
     with transaction.atomic():
-        current = ReviewAssignment.unscoped.select_for_update().get(pk=assignment.pk)
+        current = (
+            ReviewAssignment.unscoped.select_for_update().select_related("application").get(pk=assignment.pk)
+        )
         if current.withdrawn_at is not None:
             raise RuleRefused("该分配已撤回。")
         current.withdrawn_at = timezone.now()
         current.save(update_fields=["withdrawn_at"])
-        record(actor=actor, action=Action.EXPERT_ASSIGNMENT_WITHDRAWN, obj=current, reason=reason.strip())
+        record(
+            actor=actor,
+            action=Action.EXPERT_ASSIGNMENT_WITHDRAWN,
+            obj=current,
+            unit=current.application.unit,
+            reason=reason.strip(),
+            details={"by": "province", "application": current.application_id, "expert": current.expert_id},
+        )
     return current
 
 
@@ -273,6 +294,11 @@ def score(
         sheets = sheets_for(application.batch)
         sheet = sheets.sheet(application.category)
         points = review_rules.validate_scores(sheet, entered)
+        previous = (
+            {"points": dict(current.points), "total": str(current.total)}
+            if current.scored_at is not None
+            else None
+        )
         current.points = {key: str(value) for key, value in points.items()}
         current.total = review_rules.sheet_total(sheet, points)
         current.sheet_file = sheets.file_name
@@ -285,7 +311,12 @@ def score(
             action=Action.EXPERT_SCORED,
             obj=current,
             unit=application.unit,
-            details={"points": current.points, "total": str(current.total), "sheet": sheets.file_name},
+            details={
+                "points": current.points,
+                "total": str(current.total),
+                "sheet": sheets.file_name,
+                "previous": previous,
+            },
         )
     return current
 
