@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,6 +24,7 @@ from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
 from greenlist.decisions.refusals import NotPermitted, RuleRefused
+from greenlist.documents import stored
 from greenlist.documents.uploads import UploadRefused, inspect_upload
 from greenlist.dynamic.models import Filing, FilingReview, FilingState, OnSiteCheck
 from greenlist.registry.models import NegativeRecord, ProvincialListEntry, UnitScore
@@ -370,12 +370,8 @@ def record_onsite(
             detected = inspect_upload(name, data, ONSITE_KINDS, ONSITE_MAX_BYTES)
         except UploadRefused as refusal:
             raise RuleRefused(f"核查材料未上传：{refusal}") from refusal
-        content = ContentFile(data) if isinstance(data, bytes) else File(data)
-        hasher = hashlib.sha256()
-        for chunk in content.chunks():
-            hasher.update(chunk)
-        content.seek(0)
-        digest = hasher.hexdigest()
+        content = stored.as_file(data)
+        digest, _ = stored.digest(content)
     with transaction.atomic(), unscoped():
         locked = OnSiteCheck.objects.select_for_update().get(pk=check.pk)
         if locked.state == OnSiteCheck.State.DONE:

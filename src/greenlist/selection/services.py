@@ -5,14 +5,12 @@ interest refusal is itself audited, in its own transaction, so the record surviv
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from greenlist.campaign.models import Application, Batch
 from greenlist.campaign.workflow import State
 from greenlist.decisions.refusals import NotPermitted, RuleRefused
 from greenlist.decisions.transitions import transition
+from greenlist.documents import stored
 from greenlist.documents.uploads import UploadRefused, inspect_upload
 from greenlist.rules import conflicts as coi
 from greenlist.rules import public_notice as notice_rules
@@ -205,17 +204,22 @@ def withdraw(assignment: ReviewAssignment, *, actor: User, reason: str) -> Revie
         )
         if current.withdrawn_at is not None:
             raise RuleRefused("该分配已撤回。")
-        current.withdrawn_at = timezone.now()
-        current.save(update_fields=["withdrawn_at"])
-        record(
-            actor=actor,
-            action=Action.EXPERT_ASSIGNMENT_WITHDRAWN,
-            obj=current,
-            unit=current.application.unit,
-            reason=reason.strip(),
-            details={"by": "province", "application": current.application_id, "expert": current.expert_id},
-        )
+        _withdrawn(current, actor=actor, reason=reason, by="province")
     return current
+
+
+def _withdrawn(current: ReviewAssignment, *, actor: User, reason: str, by: str, **details: Any) -> None:
+    """Withdraw a locked assignment and audit it (the province's withdrawal, the expert's recusal)."""
+    current.withdrawn_at = timezone.now()
+    current.save(update_fields=["withdrawn_at"])
+    record(
+        actor=actor,
+        action=Action.EXPERT_ASSIGNMENT_WITHDRAWN,
+        obj=current,
+        unit=current.application.unit,
+        reason=reason.strip(),
+        details={"by": by, "application": current.application_id, "expert": current.expert_id, **details},
+    )
 
 
 DECLARATION = (
@@ -246,16 +250,7 @@ def recuse(assignment: ReviewAssignment, *, actor: User, reason: str) -> ReviewA
         current = _own(assignment, actor)
         if current.scored_at is not None:
             raise RuleRefused("已提交评分，不能再申请回避；请联系省厅撤回分配。")
-        current.withdrawn_at = timezone.now()
-        current.save(update_fields=["withdrawn_at"])
-        record(
-            actor=actor,
-            action=Action.EXPERT_ASSIGNMENT_WITHDRAWN,
-            obj=current,
-            unit=current.application.unit,
-            reason=reason.strip(),
-            details={"by": "expert", "conflict_declared": True},
-        )
+        _withdrawn(current, actor=actor, reason=reason, by="expert", conflict_declared=True)
     return current
 
 
@@ -541,13 +536,9 @@ def add_objection(
             entered_by=actor,
         )
         if evidence is not None:
-            content = ContentFile(evidence) if isinstance(evidence, bytes) else File(evidence)
-            digest = hashlib.sha256()
-            content.seek(0)
-            for chunk in content.chunks():
-                digest.update(chunk)
-            content.seek(0)
-            objection.evidence.save(f"{digest.hexdigest()[:16]}.{detected}", content, save=False)
+            content = stored.as_file(evidence)
+            digest, _ = stored.digest(content)
+            objection.evidence.save(f"{digest[:16]}.{detected}", content, save=False)
             objection.evidence_name = evidence_name[:200]
             objection.evidence_type = detected
         objection.save()
