@@ -146,3 +146,29 @@ def test_a_withdrawal_names_the_application_and_its_city(world):
     assert event.unit_id == world.app_a.unit_id
     assert event.details["application"] == world.app_a.pk
     assert event.details["expert"] == world.expert_3.pk
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/applications/{pk}/transition/", {"to": "province_recommended", "reason": "x"}),
+        ("/applications/{pk}/transition/", {"to": "returned_by_city", "reason": "x"}),
+        ("/applications/{pk}/rulings/", {"rule": "D1", "reason": "x"}),
+        ("/applications/{pk}/indicators/", {}),
+        ("/applications/{pk}/report/", {}),
+        ("/applications/{pk}/edit/", {"listed_name": "改名"}),
+        ("/selection/", {}),
+        ("/ranking/recommend/", {}),
+    ],
+)
+def test_an_expert_cannot_write_to_the_application_it_reviews(world, path, data):
+    from greenlist.campaign.models import Application
+
+    with unscoped():
+        services.assign(world.app_a, world.expert_3, actor=world.province)
+        before = (AuditEvent.objects.count(), Application.objects.get(pk=world.app_a.pk).state)
+    # Refused as 403/404/405, or (the indicators page) as a message on the page: either way,
+    # nothing changes and nothing is audited.
+    world.client(world.user_3).post(path.format(pk=world.app_a.pk), data)
+    with unscoped():
+        assert (AuditEvent.objects.count(), Application.objects.get(pk=world.app_a.pk).state) == before
