@@ -172,3 +172,13 @@ def test_an_expert_cannot_write_to_the_application_it_reviews(world, path, data)
     world.client(world.user_3).post(path.format(pk=world.app_a.pk), data)
     with unscoped():
         assert (AuditEvent.objects.count(), Application.objects.get(pk=world.app_a.pk).state) == before
+
+
+def test_the_public_page_keeps_the_list_until_the_period_starts(world):
+    recommend(world.app_a)
+    notice = publish(world, timezone.localdate() + dt.timedelta(days=3))
+    page = world.client(None).get(f"/gongshi/{notice.pk}/").content.decode()
+    assert notice.title in page
+    assert "未开始" in page
+    assert "石家庄甲钢铁有限公司" not in page
+    assert "石家庄市" not in page

@@ -398,7 +398,8 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         "web/gongshi.html",
-        {"notice": notice, "status": status, "today": today},
+        # Before its first day the notice is announced, its list not yet made public.
+        {"notice": notice, "status": status, "today": today, "started": today >= notice.starts_on},
     )
     response["X-Robots-Tag"] = "noarchive"
     # An ETag from the page itself: a reader's browser revalidating gets 304 without the body.
