@@ -121,3 +121,19 @@ def test_a_score_overwritten_by_an_accepted_filing_keeps_the_old_one_in_the_trai
         stored = UnitScore.objects.get(entry=entry_of(filed.org_x), year=cycle.data_year)
     assert event.details["score"] == str(stored.score.normalize())
     assert event.details["previous_score"] == {"score": "71.50", "source": "evaluation"}
+
+
+@pytest.mark.parametrize("due_on", ["0001-01-01", "9999-12-31", "1900-03-20"])
+def test_an_on_site_check_dated_out_of_range_is_refused_and_nothing_changes(filed, due_on):
+    from greenlist.dynamic.models import FilingState, OnSiteCheck
+
+    response = filed.client(filed.city_a).post(
+        f"/dynamic/filings/{filed.filing_x.pk}/review/",
+        {"decision": "onsite", "assignee": "张三", "due_on": due_on, "reason": "核实"},
+        follow=True,
+    )
+    assert "核查日期" in response.content.decode()
+    with unscoped():
+        assert Filing.objects.get(pk=filed.filing_x.pk).state == FilingState.SUBMITTED
+        assert not OnSiteCheck.objects.exists()
+        assert not AuditEvent.objects.filter(action=Action.ONSITE_ORDERED).exists()

@@ -37,6 +37,9 @@ from greenlist.scoping import unscoped
 ONSITE_KINDS = ("pdf", "docx", "xlsx", "jpeg", "png")
 ONSITE_MAX_BYTES = 20 * 1024 * 1024
 EDITABLE = (FilingState.DRAFT, FilingState.RETURNED)
+# An on-site check is dated from the year before its cycle to at most a year ahead: a date
+# beyond is a typing error (year 1 or 9999), refused before anything is written.
+ONSITE_HORIZON_DAYS = 366
 
 
 def data_dir() -> Path:
@@ -277,6 +280,14 @@ def review(
         raise RuleRefused("退回修改须写明理由，告诉单位哪里需要更正。")
     if decision == FilingReview.Decision.ONSITE and (not assignee.strip() or due_on is None):
         raise RuleRefused("安排现场核查须填写核查人员和核查日期。")
+    if decision == FilingReview.Decision.ONSITE:
+        assert due_on is not None
+        earliest = dt.date(filing.cycle_year - 1, 1, 1)
+        latest = timezone.localdate() + dt.timedelta(days=ONSITE_HORIZON_DAYS)
+        if not earliest <= due_on <= latest:
+            raise RuleRefused(
+                f"核查日期 {due_on:%Y-%m-%d} 超出范围：应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间，请核对年份。"
+            )
     with transaction.atomic(), unscoped():
         locked = Filing.objects.select_for_update().select_related("entry", "unit").get(pk=filing.pk)
         allowed = {
