@@ -182,3 +182,22 @@ def test_the_public_page_keeps_the_list_until_the_period_starts(world):
     assert "未开始" in page
     assert "石家庄甲钢铁有限公司" not in page
     assert "石家庄市" not in page
+
+
+def test_a_conflict_arising_after_the_assignment_blocks_the_score(world):
+    from greenlist.registry.models import RecommendingUnit
+
+    with unscoped():
+        assignment = services.assign(world.app_a, world.expert_3, actor=world.province)
+        services.declare(assignment, actor=world.user_3, confirmed=True)
+        # The pool entry is changed afterwards (on the web or in the admin): the expert now works
+        # in the applicant's own city.
+        services.update_expert(
+            world.expert_3, {"unit": RecommendingUnit.objects.get(name="石家庄市")}, actor=world.province
+        )
+        sheet = services.sheets_for(world.batch).sheet(world.app_a.category)
+        with pytest.raises(RuleRefused, match="回避"):
+            services.score(assignment, {item.id: str(item.max) for item in sheet.items}, actor=world.user_3)
+        stored = type(assignment).objects.get(pk=assignment.pk)
+        assert (stored.scored_at, stored.total, stored.points) == (None, None, {})
+        assert not AuditEvent.objects.filter(action=Action.EXPERT_SCORED).exists()

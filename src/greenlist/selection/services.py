@@ -241,6 +241,20 @@ def _own(assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
     return current
 
 
+def _require_no_conflict(current: ReviewAssignment) -> None:
+    """The conflict check again, on the pool entry as it is now: it may have changed since the
+    assignment (on the web or in the admin)."""
+    application = Application.unscoped.select_related("organisation", "unit", "evaluator").get(
+        pk=current.application_id
+    )
+    found = coi.conflicts(expert_facts(current.expert), applicant_facts(application))
+    if found:
+        message = "；".join(f"[{c.rule}] {c.message}" for c in found)
+        raise RuleRefused(
+            f"存在应回避的情形：{message}（依据：{coi.BASIS}）。请申请回避，或联系省厅撤回分配。"
+        )
+
+
 def recuse(assignment: ReviewAssignment, *, actor: User, reason: str) -> ReviewAssignment:
     """The expert declares a conflict and steps back (申请回避): the assignment is withdrawn, with
     the expert's reason, before any score is given."""
@@ -262,6 +276,7 @@ def declare(assignment: ReviewAssignment, *, actor: User, confirmed: bool) -> Re
         current = _own(assignment, actor)
         if current.declared_at is not None:
             return current
+        _require_no_conflict(current)
         current.declared_at = timezone.now()
         current.declaration = DECLARATION
         current.save(update_fields=["declared_at", "declaration"])
@@ -283,6 +298,7 @@ def score(
         current = _own(assignment, actor)
         if current.declared_at is None:
             raise RuleRefused("请先签署无利益冲突声明，再进行评分。")
+        _require_no_conflict(current)
         application = Application.unscoped.select_related("batch").get(pk=current.application_id)
         if application.state != State.CITY_RECOMMENDED:
             raise RuleRefused(f"该申报已由省厅作出决定（{State(application.state).label}），评分已截止。")
