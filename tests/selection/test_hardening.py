@@ -201,3 +201,24 @@ def test_a_conflict_arising_after_the_assignment_blocks_the_score(world):
         stored = type(assignment).objects.get(pk=assignment.pk)
         assert (stored.scored_at, stored.total, stored.points) == (None, None, {})
         assert not AuditEvent.objects.filter(action=Action.EXPERT_SCORED).exists()
+
+
+def test_a_refused_assignment_is_not_shown_on_the_application_s_page(world):
+    from greenlist.accounts.models import Role
+    from greenlist.registry.models import RecommendingUnit
+    from tests.conftest import make_user
+
+    with unscoped():
+        tangshan = make_user("s_city_ts", Role.CITY, unit=RecommendingUnit.objects.get(name="唐山市"))
+        applicant = make_user("s_app_c", Role.APPLICANT, organisation=world.app_c.organisation)
+        with pytest.raises(RuleRefused):
+            services.assign(world.app_c, world.expert_2, actor=world.province)  # 李工 is of 唐山市
+        refusal = AuditEvent.objects.get(action=Action.EXPERT_ASSIGNMENT_REFUSED)
+    for user in (tangshan, applicant):
+        page = world.client(user).get(f"/applications/{world.app_c.pk}/").content.decode()
+        assert world.app_c.organisation.name in page
+        assert "李工" not in page
+        assert "回避" not in page
+    # The province's trail keeps the refusal, with the application and the expert it names.
+    assert (refusal.details["application"], refusal.details["expert"]) == (world.app_c.pk, world.expert_2.pk)
+    assert refusal.unit_id == world.app_c.unit_id

@@ -163,13 +163,20 @@ def assign(application: Application, expert: Expert, *, actor: User) -> ReviewAs
     if found:
         message = "；".join(f"[{c.rule}] {c.message}" for c in found)
         with transaction.atomic():
+            # Filed under the expert, not the application: the application's history is read by
+            # its applicant and city, who must not learn who was considered to review it.
             record(
                 actor=actor,
                 action=Action.EXPERT_ASSIGNMENT_REFUSED,
-                obj=application,
+                obj=expert,
                 unit=application.unit,
                 reason=message,
-                details={"expert": expert.pk, "rules": [c.rule for c in found], "basis": coi.BASIS},
+                details={
+                    "application": application.pk,
+                    "expert": expert.pk,
+                    "rules": [c.rule for c in found],
+                    "basis": coi.BASIS,
+                },
             )
         raise RuleRefused(
             f"不能分配专家{expert.name}评审“{application.listed_name}”：{message}（依据：{coi.BASIS}）"
