@@ -137,3 +137,26 @@ def test_an_on_site_check_dated_out_of_range_is_refused_and_nothing_changes(file
         assert Filing.objects.get(pk=filed.filing_x.pk).state == FilingState.SUBMITTED
         assert not OnSiteCheck.objects.exists()
         assert not AuditEvent.objects.filter(action=Action.ONSITE_ORDERED).exists()
+
+
+def test_a_column_given_twice_is_refused_and_nothing_written(personas):
+    import io
+
+    from openpyxl import load_workbook
+
+    entries = shijiazhuang_entries()
+    book = load_workbook(io.BytesIO(workbook([{"uscc": entries[0].uscc, **good_values()}])))
+    sheet = book[importer.SHEET]
+    # A second 取水量 column, with another value: which one counts cannot be guessed.
+    column = sheet.max_column + 1
+    sheet.cell(row=1, column=column, value="取水量")
+    sheet.cell(row=2, column=column, value="1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = post(personas, buffer.getvalue())
+    assert response.status_code == 200
+    errors = [(e.row, e.column) for e in response.context["report"].errors]
+    assert errors == [(1, "取水量")]
+    assert "重复" in response.context["report"].errors[0].reason
+    with unscoped():
+        assert not Filing.objects.exists()

@@ -136,8 +136,12 @@ def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> Filing
     headers, rows = _rows(path)
     report = FilingsImportReport(rows=len(rows))
     missing = [h for h in KEY_HEADERS[:1] + KEY_HEADERS[2:] if h not in headers]
-    if missing:
-        report.errors = [RowError(SHEET, 1, h, "缺少必需的列（请使用系统提供的模板）") for h in missing]
+    named = [h for h in headers if h]
+    twice = sorted({h for h in named if named.count(h) > 1}, key=named.index)
+    if missing or twice:
+        report.errors = [RowError(SHEET, 1, h, "缺少必需的列（请使用系统提供的模板）") for h in missing] + [
+            RowError(SHEET, 1, h, "列名重复：同一列只能出现一次，请删除多余的列") for h in twice
+        ]
         return report
     categories = {c.label: c.value for c in Category}
     levels = {lv.label: lv.value for lv in ListLevel}
