@@ -222,3 +222,22 @@ def test_a_refused_assignment_is_not_shown_on_the_application_s_page(world):
     # The province's trail keeps the refusal, with the application and the expert it names.
     assert (refusal.details["application"], refusal.details["expert"]) == (world.app_c.pk, world.expert_2.pk)
     assert refusal.unit_id == world.app_c.unit_id
+
+
+def test_a_refusal_of_the_role_is_a_403_not_an_error(world, monkeypatch):
+    from greenlist.decisions.refusals import NotPermitted
+
+    recommend(world.app_a)
+    notice = publish(world, timezone.localdate() - dt.timedelta(days=10))
+
+    def refuse(*args, **kwargs):
+        raise NotPermitted("只有省工业和信息化厅可以进行此项操作。")
+
+    # The service is the last word on the role, whatever the view checked before it.
+    monkeypatch.setattr(services, "produce_final_list", refuse)
+    monkeypatch.setattr(services, "produced_final_list", refuse)
+    client = world.client(world.province)
+    client.raise_request_exception = False
+    assert client.post(f"/notices/{notice.pk}/finalise/").status_code == 403
+    assert client.get(f"/notices/{notice.pk}/final.xlsx").status_code == 403
+    assert _state(notice) == (None, 0)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -352,8 +353,8 @@ def notice_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _get(PublicNotice, pk)
     try:
         entries = services.produce_final_list(notice, actor=user)
-    except NotPermitted:
-        raise
+    except NotPermitted as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
     except ActionRefused as refusal:
         _refused(request, refusal)
     else:
@@ -371,8 +372,8 @@ def notice_final(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("仅提供 .xlsx 和 .docx 两种格式。")
     try:
         entries = services.produced_final_list(notice, actor=user)
-    except NotPermitted:
-        raise
+    except NotPermitted as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
     except ActionRefused as refusal:
         _refused(request, refusal)
         return redirect("notice_detail", pk=pk)
