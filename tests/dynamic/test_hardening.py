@@ -160,3 +160,26 @@ def test_a_column_given_twice_is_refused_and_nothing_written(personas):
     assert "重复" in response.context["report"].errors[0].reason
     with unscoped():
         assert not Filing.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["abc", "1e999999999", "12,5元"])
+def test_a_bad_value_beside_last_year_s_is_shown_as_an_error_not_a_failure(personas, cycle, raw):
+    entry = entry_of(personas.org_x)
+    with unscoped():
+        Filing.objects.create(
+            entry=entry,
+            cycle_year=cycle.year - 1,
+            form_version=cycle.form_version,
+            values=good_values(),
+            state="accepted",
+        )
+    data = {**good_values(output_value=raw), "action": "submit"}
+    client = personas.client(personas.applicant_x)
+    client.raise_request_exception = False
+    response = client.post(f"/dynamic/entries/{entry.pk}/file/?cycle={cycle.year}", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "工业总产值" in page
+    assert "需要更正" in page
+    with unscoped():
+        assert not Filing.objects.filter(cycle_year=cycle.year).exists()

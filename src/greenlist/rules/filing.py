@@ -418,6 +418,17 @@ def _worse_by(field_: FormField, this: Decimal, last: Decimal) -> Decimal | None
     return (difference / abs(last)).quantize(Decimal("0.0001"))
 
 
+def _checked(field_: FormField, raw: str) -> Decimal | None:
+    """The value as a number when it passes the field's checks; None otherwise (a form shown again
+    with its errors holds what was typed: no comparison for a value that is not a valid number)."""
+    if not raw:
+        return None
+    try:
+        return _number(field_, raw)
+    except ValueError:
+        return None
+
+
 def compare(form: Form, category: str, this: Mapping[str, str], last: Mapping[str, str]) -> list[Comparison]:
     """This year's numeric values beside last year's, with the change and whether it crosses the
     field's threshold in the worse direction."""
@@ -428,8 +439,9 @@ def compare(form: Form, category: str, this: Mapping[str, str], last: Mapping[st
         now, before = this.get(field_.code, ""), last.get(field_.code, "")
         change: Decimal | None = None
         worse = False
-        if now and before:
-            by = _worse_by(field_, Decimal(now), Decimal(before))
+        this_value, last_value = _checked(field_, now), _checked(field_, before)
+        if this_value is not None and last_value is not None:
+            by = _worse_by(field_, this_value, last_value)
             if by is not None and field_.threshold is not None:
                 worse = by > field_.threshold.value
                 # Shown as the signed change of the value itself, not of "worseness".
