@@ -183,3 +183,23 @@ def test_a_bad_value_beside_last_year_s_is_shown_as_an_error_not_a_failure(perso
     assert "需要更正" in page
     with unscoped():
         assert not Filing.objects.filter(cycle_year=cycle.year).exists()
+
+
+def test_a_city_account_without_a_unit_is_refused_on_import(personas):
+    from greenlist.accounts.models import Role
+    from tests.conftest import make_user
+
+    with unscoped():
+        stray = make_user("city_without_unit", Role.CITY)
+    entries = shijiazhuang_entries()
+    client = personas.client(stray)
+    client.raise_request_exception = False
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = workbook([{"uscc": entries[0].uscc, **good_values()}])
+    response = client.post(
+        "/dynamic/import/?cycle=2025", {"file": SimpleUploadedFile("动态管理表.xlsx", content)}
+    )
+    assert response.status_code == 403
+    with unscoped():
+        assert not Filing.objects.exists()
