@@ -241,3 +241,32 @@ def test_a_refusal_of_the_role_is_a_403_not_an_error(world, monkeypatch):
     assert client.post(f"/notices/{notice.pk}/finalise/").status_code == 403
     assert client.get(f"/notices/{notice.pk}/final.xlsx").status_code == 403
     assert _state(notice) == (None, 0)
+
+
+def test_an_objection_entered_while_the_list_is_being_produced_blocks_it(world, monkeypatch):
+    recommend(world.app_a)
+    notice = publish(world, timezone.localdate() - dt.timedelta(days=10))
+    real_gate = services.gate
+    entered: list[int] = []
+
+    def gate_then_objection(*args, **kwargs):
+        verdict = real_gate(*args, **kwargs)
+        if not entered:  # another request enters an objection right after the first check
+            with unscoped():
+                entered.append(
+                    services.add_objection(
+                        notice,
+                        actor=world.province,
+                        application_id=world.app_a.pk,
+                        name="周某某",
+                        contact="139",
+                        statement="x",
+                        received_on=notice.starts_on,
+                    ).pk
+                )
+        return verdict
+
+    monkeypatch.setattr(services, "gate", gate_then_objection)
+    with unscoped(), pytest.raises(RuleRefused, match="异议未办结"):
+        services.produce_final_list(notice, actor=world.province)
+    assert _state(notice) == (None, 0)

@@ -548,6 +548,9 @@ def add_objection(
         except UploadRefused as refusal:
             raise RuleRefused(f"证明材料未通过检查：{refusal}") from refusal
     with transaction.atomic():
+        # The notice's lock orders this against producing the final list (which takes it too).
+        if PublicNotice.unscoped.select_for_update().get(pk=notice.pk).finalised_at is not None:
+            raise RuleRefused("该公示已形成最终名单，不能再登记异议。")
         objection = Objection(
             notice=notice,
             application_id_listed=application_id,
@@ -625,9 +628,14 @@ def produce_final_list(
     verdict = gate(notice, today)
     if not verdict.open:
         raise RuleRefused("暂不能形成最终名单：" + "".join(verdict.reasons))
-    entries = final_entries(notice)
     with transaction.atomic():
+        # Checked again under the notice's lock (which entering an objection takes too): an
+        # objection entered since the first check blocks the list.
         current = PublicNotice.unscoped.select_for_update().get(pk=notice.pk)
+        verdict = gate(current, today)
+        if not verdict.open:
+            raise RuleRefused("暂不能形成最终名单：" + "".join(verdict.reasons))
+        entries = final_entries(current)
         if current.finalised_at is None:
             current.finalised_at = timezone.now()
             current.save(update_fields=["finalised_at"])
