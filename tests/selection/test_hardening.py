@@ -16,7 +16,7 @@ from greenlist.decisions.refusals import RuleRefused
 from greenlist.scoping import unscoped
 from greenlist.selection import services
 from greenlist.selection.models import PublicNotice
-from tests.selection.test_notice import publish, recommend
+from tests.selection.test_notice import objection, publish, recommend
 
 pytestmark = pytest.mark.django_db
 
@@ -252,18 +252,7 @@ def test_an_objection_entered_while_the_list_is_being_produced_blocks_it(world, 
     def gate_then_objection(*args, **kwargs):
         verdict = real_gate(*args, **kwargs)
         if not entered:  # another request enters an objection right after the first check
-            with unscoped():
-                entered.append(
-                    services.add_objection(
-                        notice,
-                        actor=world.province,
-                        application_id=world.app_a.pk,
-                        name="周某某",
-                        contact="139",
-                        statement="x",
-                        received_on=notice.starts_on,
-                    ).pk
-                )
+            entered.append(objection(world, notice, world.app_a).pk)
         return verdict
 
     monkeypatch.setattr(services, "gate", gate_then_objection)

@@ -40,6 +40,13 @@ def publish(world, starts_on, days=5, batch=None):
         )
 
 
+def objection(world, notice, app, **fields):
+    """A real-name objection entered by the province (defaults: received on the first day)."""
+    values = {"name": "周某某", "contact": "139", "statement": "x", "received_on": notice.starts_on, **fields}
+    with unscoped():
+        return services.add_objection(notice, actor=world.province, application_id=app.pk, **values)
+
+
 @pytest.fixture
 def other_batch(world, clean_application):
     """Another batch with a recommended application of its own."""
@@ -272,17 +279,9 @@ def test_a_late_objection_is_refused(world):
 def test_a_dismissed_objection_keeps_the_entry(world):
     recommend(world.app_a)
     notice = publish(world, timezone.localdate() - dt.timedelta(days=10))
+    entered = objection(world, notice, world.app_a)
     with unscoped():
-        objection = services.add_objection(
-            notice,
-            actor=world.province,
-            application_id=world.app_a.pk,
-            name="周某某",
-            contact="139",
-            statement="x",
-            received_on=notice.starts_on,
-        )
-        services.close_objection(objection, actor=world.province, outcome="dismissed", text="经核查不属实。")
+        services.close_objection(entered, actor=world.province, outcome="dismissed", text="经核查不属实。")
         entries = services.produce_final_list(notice, actor=world.province)
     assert [e["name"] for e in entries] == ["石家庄甲钢铁有限公司"]
 

@@ -619,22 +619,24 @@ def final_entries(notice: PublicNotice) -> list[dict[str, Any]]:
     return [dict(e) for e in notice.entries if int(e["id"]) not in removed]
 
 
+def _require_gate(notice: PublicNotice, today: dt.date | None) -> None:
+    verdict = gate(notice, today)
+    if not verdict.open:
+        raise RuleRefused("暂不能形成最终名单：" + "".join(verdict.reasons))
+
+
 def produce_final_list(
     notice: PublicNotice, *, actor: User, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """Produce the final list, once the gate opens (the province's explicit action, a POST): the
     first production sets ``finalised_at`` and is audited; producing it again changes nothing."""
     require_province(actor)
-    verdict = gate(notice, today)
-    if not verdict.open:
-        raise RuleRefused("暂不能形成最终名单：" + "".join(verdict.reasons))
+    _require_gate(notice, today)
     with transaction.atomic():
         # Checked again under the notice's lock (which entering an objection takes too): an
         # objection entered since the first check blocks the list.
         current = PublicNotice.unscoped.select_for_update().get(pk=notice.pk)
-        verdict = gate(current, today)
-        if not verdict.open:
-            raise RuleRefused("暂不能形成最终名单：" + "".join(verdict.reasons))
+        _require_gate(current, today)
         entries = final_entries(current)
         if current.finalised_at is None:
             current.finalised_at = timezone.now()
