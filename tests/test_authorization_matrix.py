@@ -59,6 +59,8 @@ def selection(p: Any) -> Any:
                     }
                 ],
                 published_by=p.province,
+                # Produced already (a POST): the GET of the final list only downloads it.
+                finalised_at="2024-08-10T10:00:00+08:00",
             )
             p.sel_objection = Objection.objects.create(
                 notice=p.sel_notice,
@@ -214,6 +216,7 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
         lambda p: f"/notices/{selection(p).sel_notice.pk}/objections/{p.sel_objection.pk}/evidence/",
         {},
     ),
+    "notice_finalise": ("POST", lambda p: f"/notices/{selection(p).sel_notice.pk}/finalise/", {}),
     "notice_final": ("GET", lambda p: f"/notices/{selection(p).sel_notice.pk}/final.xlsx", {}),
     "gongshi": ("GET", lambda p: f"/gongshi/{selection(p).sel_notice.pk}/", {}),
     "api:openapi-json": ("GET", lambda p: "/api/openapi.json", {}),
@@ -381,6 +384,7 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     "notices": (200, 403, 403, 403, 403, 403, 403, 403, 302),
     "notice_detail": (200, 403, 403, 403, 403, 403, 403, 403, 302),
     "objection_evidence": (200, 403, 403, 403, 403, 403, 403, 403, 302),
+    "notice_finalise": (302, 403, 403, 403, 403, 403, 403, 403, 302),
     "notice_final": (200, 403, 403, 403, 403, 403, 403, 403, 302),
     # The public 公示 page: no login, the same for everyone.
     "gongshi": (200, 200, 200, 200, 200, 200, 200, 200, 200),

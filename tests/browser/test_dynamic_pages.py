@@ -3,6 +3,8 @@ reads the progress and the standing; an applicant opens its form."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from greenlist.accounts.models import User
@@ -32,7 +34,7 @@ def test_a_city_orders_an_on_site_check_and_the_province_follows_the_cycle(demo,
     page = city.go(f"/dynamic/filings/{filing.pk}/", "dynamic-filing")
     page.check("input[name=decision][value=onsite]")
     page.fill("#assignee", "市节能监察支队 张工")
-    page.fill("#due_on", "2030-03-20")
+    page.fill("#due_on", (dt.date.today() + dt.timedelta(days=30)).isoformat())
     page.fill("#reason", "能耗指标需现场核实")
     page.click("text=提交审核结论")
     page.wait_for_load_state()

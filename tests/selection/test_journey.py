@@ -88,6 +88,8 @@ def test_from_recommendations_to_the_final_list(world):
         f"/notices/{notice.pk}/",
         {"action": "close", "objection": objection.pk, "outcome": "upheld", "outcome_text": "经核实属实。"},
     )
+    produced = province.post(f"/notices/{notice.pk}/finalise/", follow=True)
+    assert "最终名单已形成" in produced.content.decode()
     final = province.get(f"/notices/{notice.pk}/final.xlsx")
     assert final.status_code == 200
     sheet_rows = list(load_workbook(io.BytesIO(final.content)).active.iter_rows(values_only=True))

@@ -40,6 +40,13 @@ def publish(world, starts_on, days=5, batch=None):
         )
 
 
+def objection(world, notice, app, **fields):
+    """A real-name objection entered by the province (defaults: received on the first day)."""
+    values = {"name": "周某某", "contact": "139", "statement": "x", "received_on": notice.starts_on, **fields}
+    with unscoped():
+        return services.add_objection(notice, actor=world.province, application_id=app.pk, **values)
+
+
 @pytest.fixture
 def other_batch(world, clean_application):
     """Another batch with a recommended application of its own."""
@@ -182,7 +189,7 @@ def test_the_period_not_ended_blocks_the_final_list(world):
     notice = publish(world, timezone.localdate())
     client = Client()
     client.force_login(world.province)
-    response = client.get(f"/notices/{notice.pk}/final.xlsx", follow=True)
+    response = client.post(f"/notices/{notice.pk}/finalise/", follow=True)
     assert "公示期满后" in response.content.decode()
     assert response.redirect_chain
     with unscoped():
@@ -205,7 +212,7 @@ def test_an_open_objection_blocks_the_final_list_until_it_is_closed(world):
         )
     client = Client()
     client.force_login(world.province)
-    blocked = client.get(f"/notices/{notice.pk}/final.xlsx", follow=True).content.decode()
+    blocked = client.post(f"/notices/{notice.pk}/finalise/", follow=True).content.decode()
     assert "1 件异议未办结" in blocked
     # Closing needs an outcome and its reasoning.
     client.post(f"/notices/{notice.pk}/", {"action": "close", "objection": objection.pk, "outcome": "upheld"})
@@ -222,6 +229,7 @@ def test_an_open_objection_blocks_the_final_list_until_it_is_closed(world):
     )
     with unscoped():
         assert not Objection.objects.get(pk=objection.pk).is_open
+    assert client.post(f"/notices/{notice.pk}/finalise/").status_code == 302
     xlsx = client.get(f"/notices/{notice.pk}/final.xlsx")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
@@ -271,17 +279,9 @@ def test_a_late_objection_is_refused(world):
 def test_a_dismissed_objection_keeps_the_entry(world):
     recommend(world.app_a)
     notice = publish(world, timezone.localdate() - dt.timedelta(days=10))
+    entered = objection(world, notice, world.app_a)
     with unscoped():
-        objection = services.add_objection(
-            notice,
-            actor=world.province,
-            application_id=world.app_a.pk,
-            name="周某某",
-            contact="139",
-            statement="x",
-            received_on=notice.starts_on,
-        )
-        services.close_objection(objection, actor=world.province, outcome="dismissed", text="经核查不属实。")
+        services.close_objection(entered, actor=world.province, outcome="dismissed", text="经核查不属实。")
         entries = services.produce_final_list(notice, actor=world.province)
     assert [e["name"] for e in entries] == ["石家庄甲钢铁有限公司"]
 
@@ -294,6 +294,7 @@ def test_only_the_province_manages_notices(world):
         client.force_login(user)
         assert client.get("/notices/").status_code == 403
         assert client.get(f"/notices/{notice.pk}/final.xlsx").status_code == 403
+        assert client.post(f"/notices/{notice.pk}/finalise/").status_code == 403
         assert client.post(f"/notices/{notice.pk}/", {"action": "close"}).status_code == 403
     with unscoped(), pytest.raises(services.NotPermitted):
         services.produce_final_list(notice, actor=world.city)

@@ -71,7 +71,8 @@ def test_an_expert_of_the_same_city_is_refused_and_the_refusal_is_audited(world)
         assert not ReviewAssignment.objects.exists()
         refusal = AuditEvent.objects.get(action=Action.EXPERT_ASSIGNMENT_REFUSED)
         assert refusal.details["rules"] == ["COI3"]
-        assert refusal.object_id == str(world.app_a.pk)
+        assert (refusal.object_type, refusal.object_id) == ("selection.Expert", str(world.expert_1.pk))
+        assert refusal.details["application"] == world.app_a.pk
 
 
 def test_the_evaluator_s_own_people_and_the_applicant_s_are_refused(world):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from typing import IO, Any
 
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 
 from greenlist.accounts.models import Role, User
@@ -15,7 +13,13 @@ from greenlist.audit.models import Action
 from greenlist.campaign import workflow
 from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, Attachment, ExperienceReport
-from greenlist.documents import REPORT_MAX_BYTES, UploadRefused, experience_report_docx, inspect_upload
+from greenlist.documents import (
+    REPORT_MAX_BYTES,
+    UploadRefused,
+    experience_report_docx,
+    inspect_upload,
+    stored,
+)
 from greenlist.documents import read_experience_report as parse_docx
 from greenlist.documents.convert import to_docx
 from greenlist.rules import report as rules_report
@@ -67,8 +71,8 @@ def attach(
         raise ActionRefused(str(refusal)) from refusal
     if kind == Attachment.Kind.PICTURE and slot not in range(1, HIGHLIGHTS + 1):
         raise ActionRefused("图片须对应亮点一至亮点三之一。")
-    content = ContentFile(data) if isinstance(data, bytes) else File(data)
-    digest, size = _digest(content)
+    content = stored.as_file(data)
+    digest, size = stored.digest(content)
     with transaction.atomic():
         attachment = Attachment(
             application=application,
@@ -99,16 +103,6 @@ def attach(
             },
         )
     return attachment
-
-
-def _digest(content: File[Any]) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    content.seek(0)
-    for chunk in content.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    content.seek(0)
-    return digest.hexdigest(), size
 
 
 def picture_counts(application: Application) -> Counter[int]:

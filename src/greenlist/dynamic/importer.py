@@ -19,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
+from greenlist.campaign.actions import ActionRefused
 from greenlist.decisions.refusals import NotPermitted
 from greenlist.documents.uploads import UploadLimits, UploadRefused, inspect_upload
 from greenlist.dynamic import service
@@ -135,8 +136,12 @@ def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> Filing
     headers, rows = _rows(path)
     report = FilingsImportReport(rows=len(rows))
     missing = [h for h in KEY_HEADERS[:1] + KEY_HEADERS[2:] if h not in headers]
-    if missing:
-        report.errors = [RowError(SHEET, 1, h, "缺少必需的列（请使用系统提供的模板）") for h in missing]
+    named = [h for h in headers if h]
+    twice = sorted({h for h in named if named.count(h) > 1}, key=named.index)
+    if missing or twice:
+        report.errors = [RowError(SHEET, 1, h, "缺少必需的列（请使用系统提供的模板）") for h in missing] + [
+            RowError(SHEET, 1, h, "列名重复：同一列只能出现一次，请删除多余的列") for h in twice
+        ]
         return report
     categories = {c.label: c.value for c in Category}
     levels = {lv.label: lv.value for lv in ListLevel}
@@ -199,8 +204,12 @@ def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> Filing
         return report
     with transaction.atomic():
         for entry, raw in planned:
-            result = service.save_filing(entry, the_cycle, raw, actor=actor, submit=True, via_import=True)
-            if result.errors:  # checked above; a race with an edit rolls everything back
+            # Checked above; a race (the unit handed its table in meanwhile) rolls everything back.
+            try:
+                result = service.save_filing(entry, the_cycle, raw, actor=actor, submit=True, via_import=True)
+            except ActionRefused as refusal:
+                raise FilingsImportError(f"未导入：{refusal}") from refusal
+            if result.errors:
                 raise FilingsImportError(f"{entry.name}：{'；'.join(result.errors.values())}")
             report.written += 1
         record(

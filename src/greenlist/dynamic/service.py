@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,6 +24,7 @@ from greenlist.accounts.models import Role, User
 from greenlist.audit.log import record
 from greenlist.audit.models import Action
 from greenlist.decisions.refusals import NotPermitted, RuleRefused
+from greenlist.documents import stored
 from greenlist.documents.uploads import UploadRefused, inspect_upload
 from greenlist.dynamic.models import Filing, FilingReview, FilingState, OnSiteCheck
 from greenlist.registry.models import NegativeRecord, ProvincialListEntry, UnitScore
@@ -37,6 +37,9 @@ from greenlist.scoping import unscoped
 ONSITE_KINDS = ("pdf", "docx", "xlsx", "jpeg", "png")
 ONSITE_MAX_BYTES = 20 * 1024 * 1024
 EDITABLE = (FilingState.DRAFT, FilingState.RETURNED)
+# An on-site check is dated from the year before its cycle to at most a year ahead: a date
+# beyond is a typing error (year 1 or 9999), refused before anything is written.
+ONSITE_HORIZON_DAYS = 366
 
 
 def data_dir() -> Path:
@@ -277,6 +280,14 @@ def review(
         raise RuleRefused("退回修改须写明理由，告诉单位哪里需要更正。")
     if decision == FilingReview.Decision.ONSITE and (not assignee.strip() or due_on is None):
         raise RuleRefused("安排现场核查须填写核查人员和核查日期。")
+    if decision == FilingReview.Decision.ONSITE:
+        assert due_on is not None
+        earliest = dt.date(filing.cycle_year - 1, 1, 1)
+        latest = timezone.localdate() + dt.timedelta(days=ONSITE_HORIZON_DAYS)
+        if not earliest <= due_on <= latest:
+            raise RuleRefused(
+                f"核查日期 {due_on:%Y-%m-%d} 超出范围：应在 {earliest:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间，请核对年份。"
+            )
     with transaction.atomic(), unscoped():
         locked = Filing.objects.select_for_update().select_related("entry", "unit").get(pk=filing.pk)
         allowed = {
@@ -320,27 +331,30 @@ def review(
             )
             details.update(onsite=check.pk, assignee=check.assignee, due_on=due_on.isoformat())
         if decision == FilingReview.Decision.ACCEPTED:
-            score = _feed_score(locked, the_cycle)
-            if score is not None:
-                details["score"] = str(score)
+            fed = _feed_score(locked, the_cycle)
+            if fed is not None:
+                details["score"], details["previous_score"] = fed
         record(actor=actor, action=action, obj=locked, unit=locked.unit, reason=reason, details=details)
     filing.refresh_from_db()
     return made
 
 
-def _feed_score(filing: Filing, the_cycle: rules.Cycle) -> Decimal | None:
-    """An accepted filing that carries a score becomes the unit's score of the data year."""
+def _feed_score(filing: Filing, the_cycle: rules.Cycle) -> tuple[str, dict[str, str] | None] | None:
+    """An accepted filing that carries a score becomes the unit's score of the data year.
+    Returns the new score and the one it replaced (value and source), for the trail."""
     field = form(filing.form_version).score_field
     raw = filing.values.get(field, "") if field else ""
     if not raw:
         return None
     score = Decimal(raw)
+    old = UnitScore.objects.select_for_update().filter(entry=filing.entry, year=the_cycle.data_year).first()
+    previous = {"score": str(old.score), "source": old.source} if old is not None else None
     UnitScore.objects.update_or_create(
         entry=filing.entry,
         year=the_cycle.data_year,
         defaults={"score": score, "source": UnitScore.Source.FILING},
     )
-    return score
+    return str(score), previous
 
 
 def record_onsite(
@@ -367,12 +381,8 @@ def record_onsite(
             detected = inspect_upload(name, data, ONSITE_KINDS, ONSITE_MAX_BYTES)
         except UploadRefused as refusal:
             raise RuleRefused(f"核查材料未上传：{refusal}") from refusal
-        content = ContentFile(data) if isinstance(data, bytes) else File(data)
-        hasher = hashlib.sha256()
-        for chunk in content.chunks():
-            hasher.update(chunk)
-        content.seek(0)
-        digest = hasher.hexdigest()
+        content = stored.as_file(data)
+        digest, _ = stored.digest(content)
     with transaction.atomic(), unscoped():
         locked = OnSiteCheck.objects.select_for_update().get(pk=check.pk)
         if locked.state == OnSiteCheck.State.DONE:
@@ -391,7 +401,15 @@ def record_onsite(
             action=Action.ONSITE_RECORDED,
             obj=filing,
             unit=filing.unit,
-            details={"onsite": locked.pk, "attachment": name, "sha256": digest, "type": detected},
+            details={
+                "onsite": locked.pk,
+                "from": OnSiteCheck.State.ORDERED,
+                "to": locked.state,
+                "findings": findings,
+                "attachment": name,
+                "sha256": digest,
+                "type": detected,
+            },
         )
     check.refresh_from_db()
     return check

@@ -303,16 +303,33 @@ def load_form(version: str, data_dir: Path = DATA_DIR) -> Form:
 # --- checking values -------------------------------------------------------------------------
 
 
+# Bounds of any number on a filing, whatever the form says: far beyond real values (output in
+# 万元, water in m³) yet small enough that every number is stored and shown as plain text.
+MAX_NUMBER_CHARS = 40
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 8
+
+
 def _number(field_: FormField, raw: str) -> Decimal:
     text = raw.replace(",", "").replace("，", "").strip()
     if field_.type == "percent":
         text = text.removesuffix("%").strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"过长（不超过 {MAX_NUMBER_CHARS} 个字符），请填写阿拉伯数字（如 12.5）")
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError(f"“{raw}”不是数字，请填写阿拉伯数字（如 12.5）") from exc
     if not value.is_finite():
         raise ValueError(f"“{raw}”不是有效数字")
+    # A finite Decimal may still carry an exponent of a billion: written out in full it would
+    # take a gigabyte. Bound the size and the decimals before anything formats it.
+    if value.is_zero():
+        value = Decimal(0)
+    elif value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValueError(f"数值过大（整数部分不超过 {MAX_INTEGER_DIGITS} 位），请核对单位和数值")
+    elif value.normalize().as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+        raise ValueError(f"小数位数过多（不超过 {MAX_DECIMALS} 位）")
     if field_.type == "integer" and value != value.to_integral_value():
         raise ValueError("须为整数")
     if field_.minimum is not None and value < field_.minimum:
@@ -401,6 +418,17 @@ def _worse_by(field_: FormField, this: Decimal, last: Decimal) -> Decimal | None
     return (difference / abs(last)).quantize(Decimal("0.0001"))
 
 
+def _checked(field_: FormField, raw: str) -> Decimal | None:
+    """The value as a number when it passes the field's checks; None otherwise (a form shown again
+    with its errors holds what was typed: no comparison for a value that is not a valid number)."""
+    if not raw:
+        return None
+    try:
+        return _number(field_, raw)
+    except ValueError:
+        return None
+
+
 def compare(form: Form, category: str, this: Mapping[str, str], last: Mapping[str, str]) -> list[Comparison]:
     """This year's numeric values beside last year's, with the change and whether it crosses the
     field's threshold in the worse direction."""
@@ -411,8 +439,9 @@ def compare(form: Form, category: str, this: Mapping[str, str], last: Mapping[st
         now, before = this.get(field_.code, ""), last.get(field_.code, "")
         change: Decimal | None = None
         worse = False
-        if now and before:
-            by = _worse_by(field_, Decimal(now), Decimal(before))
+        this_value, last_value = _checked(field_, now), _checked(field_, before)
+        if this_value is not None and last_value is not None:
+            by = _worse_by(field_, this_value, last_value)
             if by is not None and field_.threshold is not None:
                 worse = by > field_.threshold.value
                 # Shown as the signed change of the value itself, not of "worseness".

@@ -29,6 +29,22 @@ def check_days(days: int, minimum: int, maximum: int) -> str:
     return ""
 
 
+# How far from today a 公示 may start: enough to record last year's notice or plan next
+# year's; a date beyond is a typing error (and year 9999 would overflow the period's end).
+START_WINDOW_DAYS = 366
+
+
+def check_start(start: dt.date, today: dt.date) -> str:
+    """Why ``start`` is not an acceptable first day of a notice, or ""."""
+    if abs((start - today).days) > START_WINDOW_DAYS:
+        return (
+            f"公示开始日期 {start:%Y-%m-%d} 距今超过一年，请核对年份"
+            f"（应在 {today - dt.timedelta(days=START_WINDOW_DAYS):%Y-%m-%d} 至 "
+            f"{today + dt.timedelta(days=START_WINDOW_DAYS):%Y-%m-%d} 之间）。"
+        )
+    return ""
+
+
 @dataclass(frozen=True)
 class Gate:
     open: bool

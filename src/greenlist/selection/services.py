@@ -5,14 +5,12 @@ interest refusal is itself audited, in its own transaction, so the record surviv
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from greenlist.campaign.models import Application, Batch
 from greenlist.campaign.workflow import State
 from greenlist.decisions.refusals import NotPermitted, RuleRefused
 from greenlist.decisions.transitions import transition
+from greenlist.documents import stored
 from greenlist.documents.uploads import UploadRefused, inspect_upload
 from greenlist.rules import conflicts as coi
 from greenlist.rules import public_notice as notice_rules
@@ -80,6 +79,14 @@ def _check_expert_user(user: User | None, expert_pk: int | None) -> None:
         raise RuleRefused(f"账号“{user.username}”已关联专家{taken.name}，一个账号只能关联一位专家。")
 
 
+def expert_values(expert: Expert) -> dict[str, Any]:
+    """The pool entry as the trail keeps it (linked rows by their key)."""
+    return {
+        name: getattr(expert, f"{name}_id") if name in ("unit", "user") else getattr(expert, name)
+        for name in EXPERT_FIELDS
+    }
+
+
 def add_expert(*, actor: User, **fields: Any) -> Expert:
     require_province(actor)
     _check_expert_user(fields.get("user"), None)
@@ -89,7 +96,11 @@ def add_expert(*, actor: User, **fields: Any) -> Expert:
             actor=actor,
             action=Action.EXPERT_ADDED,
             obj=expert,
-            details={"field": expert.field, "organisation": expert.organisation},
+            details={
+                "field": expert.field,
+                "organisation": expert.organisation,
+                "values": expert_values(expert),
+            },
         )
     return expert
 
@@ -152,13 +163,20 @@ def assign(application: Application, expert: Expert, *, actor: User) -> ReviewAs
     if found:
         message = "；".join(f"[{c.rule}] {c.message}" for c in found)
         with transaction.atomic():
+            # Filed under the expert, not the application: the application's history is read by
+            # its applicant and city, who must not learn who was considered to review it.
             record(
                 actor=actor,
                 action=Action.EXPERT_ASSIGNMENT_REFUSED,
-                obj=application,
+                obj=expert,
                 unit=application.unit,
                 reason=message,
-                details={"expert": expert.pk, "rules": [c.rule for c in found], "basis": coi.BASIS},
+                details={
+                    "application": application.pk,
+                    "expert": expert.pk,
+                    "rules": [c.rule for c in found],
+                    "basis": coi.BASIS,
+                },
             )
         raise RuleRefused(
             f"不能分配专家{expert.name}评审“{application.listed_name}”：{message}（依据：{coi.BASIS}）"
@@ -188,13 +206,27 @@ def withdraw(assignment: ReviewAssignment, *, actor: User, reason: str) -> Revie
     if not reason.strip():
         raise RuleRefused("撤回专家分配须填写理由。")
     with transaction.atomic():
-        current = ReviewAssignment.unscoped.select_for_update().get(pk=assignment.pk)
+        current = (
+            ReviewAssignment.unscoped.select_for_update().select_related("application").get(pk=assignment.pk)
+        )
         if current.withdrawn_at is not None:
             raise RuleRefused("该分配已撤回。")
-        current.withdrawn_at = timezone.now()
-        current.save(update_fields=["withdrawn_at"])
-        record(actor=actor, action=Action.EXPERT_ASSIGNMENT_WITHDRAWN, obj=current, reason=reason.strip())
+        _withdrawn(current, actor=actor, reason=reason, by="province")
     return current
+
+
+def _withdrawn(current: ReviewAssignment, *, actor: User, reason: str, by: str, **details: Any) -> None:
+    """Withdraw a locked assignment and audit it (the province's withdrawal, the expert's recusal)."""
+    current.withdrawn_at = timezone.now()
+    current.save(update_fields=["withdrawn_at"])
+    record(
+        actor=actor,
+        action=Action.EXPERT_ASSIGNMENT_WITHDRAWN,
+        obj=current,
+        unit=current.application.unit,
+        reason=reason.strip(),
+        details={"by": by, "application": current.application_id, "expert": current.expert_id, **details},
+    )
 
 
 DECLARATION = (
@@ -216,6 +248,20 @@ def _own(assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
     return current
 
 
+def _require_no_conflict(current: ReviewAssignment) -> None:
+    """The conflict check again, on the pool entry as it is now: it may have changed since the
+    assignment (on the web or in the admin)."""
+    application = Application.unscoped.select_related("organisation", "unit", "evaluator").get(
+        pk=current.application_id
+    )
+    found = coi.conflicts(expert_facts(current.expert), applicant_facts(application))
+    if found:
+        message = "；".join(f"[{c.rule}] {c.message}" for c in found)
+        raise RuleRefused(
+            f"存在应回避的情形：{message}（依据：{coi.BASIS}）。请申请回避，或联系省厅撤回分配。"
+        )
+
+
 def recuse(assignment: ReviewAssignment, *, actor: User, reason: str) -> ReviewAssignment:
     """The expert declares a conflict and steps back (申请回避): the assignment is withdrawn, with
     the expert's reason, before any score is given."""
@@ -225,16 +271,7 @@ def recuse(assignment: ReviewAssignment, *, actor: User, reason: str) -> ReviewA
         current = _own(assignment, actor)
         if current.scored_at is not None:
             raise RuleRefused("已提交评分，不能再申请回避；请联系省厅撤回分配。")
-        current.withdrawn_at = timezone.now()
-        current.save(update_fields=["withdrawn_at"])
-        record(
-            actor=actor,
-            action=Action.EXPERT_ASSIGNMENT_WITHDRAWN,
-            obj=current,
-            unit=current.application.unit,
-            reason=reason.strip(),
-            details={"by": "expert", "conflict_declared": True},
-        )
+        _withdrawn(current, actor=actor, reason=reason, by="expert", conflict_declared=True)
     return current
 
 
@@ -246,6 +283,7 @@ def declare(assignment: ReviewAssignment, *, actor: User, confirmed: bool) -> Re
         current = _own(assignment, actor)
         if current.declared_at is not None:
             return current
+        _require_no_conflict(current)
         current.declared_at = timezone.now()
         current.declaration = DECLARATION
         current.save(update_fields=["declared_at", "declaration"])
@@ -267,12 +305,18 @@ def score(
         current = _own(assignment, actor)
         if current.declared_at is None:
             raise RuleRefused("请先签署无利益冲突声明，再进行评分。")
+        _require_no_conflict(current)
         application = Application.unscoped.select_related("batch").get(pk=current.application_id)
         if application.state != State.CITY_RECOMMENDED:
             raise RuleRefused(f"该申报已由省厅作出决定（{State(application.state).label}），评分已截止。")
         sheets = sheets_for(application.batch)
         sheet = sheets.sheet(application.category)
         points = review_rules.validate_scores(sheet, entered)
+        previous = (
+            {"points": dict(current.points), "total": str(current.total)}
+            if current.scored_at is not None
+            else None
+        )
         current.points = {key: str(value) for key, value in points.items()}
         current.total = review_rules.sheet_total(sheet, points)
         current.sheet_file = sheets.file_name
@@ -285,7 +329,12 @@ def score(
             action=Action.EXPERT_SCORED,
             obj=current,
             unit=application.unit,
-            details={"points": current.points, "total": str(current.total), "sheet": sheets.file_name},
+            details={
+                "points": current.points,
+                "total": str(current.total),
+                "sheet": sheets.file_name,
+                "previous": previous,
+            },
         )
     return current
 
@@ -427,7 +476,9 @@ def publish_notice(
 ) -> PublicNotice:
     require_province(actor)
     params = notice_parameters()
-    problem = notice_rules.check_days(days, params.min_days, params.max_days)
+    problem = notice_rules.check_days(days, params.min_days, params.max_days) or notice_rules.check_start(
+        starts_on, timezone.localdate()
+    )
     if problem:
         raise RuleRefused(problem)
     if not title.strip() or not contact.strip():
@@ -497,6 +548,9 @@ def add_objection(
         except UploadRefused as refusal:
             raise RuleRefused(f"证明材料未通过检查：{refusal}") from refusal
     with transaction.atomic():
+        # The notice's lock orders this against producing the final list (which takes it too).
+        if PublicNotice.unscoped.select_for_update().get(pk=notice.pk).finalised_at is not None:
+            raise RuleRefused("该公示已形成最终名单，不能再登记异议。")
         objection = Objection(
             notice=notice,
             application_id_listed=application_id,
@@ -508,13 +562,9 @@ def add_objection(
             entered_by=actor,
         )
         if evidence is not None:
-            content = ContentFile(evidence) if isinstance(evidence, bytes) else File(evidence)
-            digest = hashlib.sha256()
-            content.seek(0)
-            for chunk in content.chunks():
-                digest.update(chunk)
-            content.seek(0)
-            objection.evidence.save(f"{digest.hexdigest()[:16]}.{detected}", content, save=False)
+            content = stored.as_file(evidence)
+            digest, _ = stored.digest(content)
+            objection.evidence.save(f"{digest[:16]}.{detected}", content, save=False)
             objection.evidence_name = evidence_name[:200]
             objection.evidence_type = detected
         objection.save()
@@ -569,17 +619,25 @@ def final_entries(notice: PublicNotice) -> list[dict[str, Any]]:
     return [dict(e) for e in notice.entries if int(e["id"]) not in removed]
 
 
-def produce_final_list(
-    notice: PublicNotice, *, actor: User, today: dt.date | None = None
-) -> list[dict[str, Any]]:
-    """The final list, once the gate opens. The first production is audited."""
-    require_province(actor)
+def _require_gate(notice: PublicNotice, today: dt.date | None) -> None:
     verdict = gate(notice, today)
     if not verdict.open:
         raise RuleRefused("暂不能形成最终名单：" + "".join(verdict.reasons))
-    entries = final_entries(notice)
+
+
+def produce_final_list(
+    notice: PublicNotice, *, actor: User, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Produce the final list, once the gate opens (the province's explicit action, a POST): the
+    first production sets ``finalised_at`` and is audited; producing it again changes nothing."""
+    require_province(actor)
+    _require_gate(notice, today)
     with transaction.atomic():
+        # Checked again under the notice's lock (which entering an objection takes too): an
+        # objection entered since the first check blocks the list.
         current = PublicNotice.unscoped.select_for_update().get(pk=notice.pk)
+        _require_gate(current, today)
+        entries = final_entries(current)
         if current.finalised_at is None:
             current.finalised_at = timezone.now()
             current.save(update_fields=["finalised_at"])
@@ -590,3 +648,14 @@ def produce_final_list(
                 details={"entries": len(entries), "removed": len(current.entries) - len(entries)},
             )
     return entries
+
+
+def produced_final_list(notice: PublicNotice, *, actor: User) -> list[dict[str, Any]]:
+    """The final list already produced, for download; reads only (a GET never produces it)."""
+    require_province(actor)
+    current = PublicNotice.unscoped.get(pk=notice.pk)
+    if current.finalised_at is None:
+        raise RuleRefused(
+            "最终名单尚未形成：请先形成最终名单（公示期满且异议均已办结后，在本页点击“形成最终名单”）。"
+        )
+    return final_entries(current)

@@ -17,6 +17,7 @@ urlpatterns = [
         views.objection_evidence,
         name="objection_evidence",
     ),
+    path("notices/<int:pk>/finalise/", views.notice_finalise, name="notice_finalise"),
     path("notices/<int:pk>/final.<str:fmt>", views.notice_final, name="notice_final"),
     path("gongshi/<int:pk>/", views.public_notice, name="gongshi"),
 ]

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from greenlist.accounts.models import Role
 from greenlist.campaign.actions import ActionRefused
@@ -329,7 +330,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "close_form": close_form,
             "gate": gate,
-            "final": services.final_entries(notice) if gate.open else None,
+            "final": services.final_entries(notice) if gate.open or notice.finalised_at else None,
         },
     )
 
@@ -345,17 +346,36 @@ def objection_evidence(request: HttpRequest, pk: int, objection_id: int) -> Http
 
 
 @login_required
+@require_POST
+def notice_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Produce the final list: an explicit action (POST), audited the first time."""
+    user = require_roles(request, Role.PROVINCE)
+    notice = _get(PublicNotice, pk)
+    try:
+        entries = services.produce_final_list(notice, actor=user)
+    except NotPermitted as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    except ActionRefused as refusal:
+        _refused(request, refusal)
+    else:
+        messages.success(request, f"最终名单已形成（共 {len(entries)} 个），可以下载。")
+    return redirect("notice_detail", pk=pk)
+
+
+@login_required
+@require_GET
 def notice_final(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Download the final list already produced; changes nothing."""
     user = require_roles(request, Role.PROVINCE)
     notice = _get(PublicNotice, pk)
     if fmt not in ("xlsx", "docx"):
         raise Http404("仅提供 .xlsx 和 .docx 两种格式。")
     try:
-        entries = services.produce_final_list(notice, actor=user)
-    except NotPermitted:
-        raise
+        entries = services.produced_final_list(notice, actor=user)
+    except NotPermitted as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
     except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+        _refused(request, refusal)
         return redirect("notice_detail", pk=pk)
     data = documents.final_xlsx(notice, entries) if fmt == "xlsx" else documents.final_docx(notice, entries)
     return download(data, f"{documents.final_title(notice)}.{fmt}")
@@ -379,7 +399,8 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         "web/gongshi.html",
-        {"notice": notice, "status": status, "today": today},
+        # Before its first day the notice is announced, its list not yet made public.
+        {"notice": notice, "status": status, "today": today, "started": today >= notice.starts_on},
     )
     response["X-Robots-Tag"] = "noarchive"
     # An ETag from the page itself: a reader's browser revalidating gets 304 without the body.

@@ -346,6 +346,8 @@ def filings_import(request: HttpRequest) -> HttpResponse:
                         handle.write(chunk)
                 try:
                     report = import_filings(path, actor=user, the_cycle=the_cycle)
+                except NotPermitted as refusal:
+                    raise PermissionDenied(str(refusal)) from refusal
                 except FilingsImportError as exc:
                     error = str(exc)
             if report is not None and report.ok:
