@@ -158,6 +158,8 @@ def evaluator_marks(batch: Batch, *, exclude: int | None = None) -> dict[int, st
     entity's accepted projects fill the cap, V3). The same tests as :func:`evaluator_standing`, for
     every evaluator in a few queries."""
     params = batch.parameters
+    if not params.third_party_allowed:
+        return {}  # self-evaluation only: no evaluator can be chosen at all
     with unscoped():
         rows = list(Evaluator.objects.all())
         entities = legal_entities(facts.evaluator_facts([e.uscc for e in rows]))
@@ -180,7 +182,7 @@ def evaluator_marks(batch: Batch, *, exclude: int | None = None) -> dict[int, st
         if "V1" in reasons:
             said.append("近三年无省内免费节能诊断记录，不予采信")
         if taken.get(code, 0) >= params.evaluator_cap:
-            said.append(f"本批次项目已满（{taken[code]}/{params.evaluator_cap}）")
+            said.append(f"本批次项目已满（{taken.get(code, 0)}/{params.evaluator_cap}）")
         if said:
             marks[evaluator.pk] = "；".join(said)
     return marks

@@ -142,7 +142,10 @@ def _own(user: User, batch: Batch) -> dict[str, Any]:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = Application.objects.select_related("organisation", "unit", "evaluator")
+    # One batch at a time (the current one unless ?batch= names another): several campaigns run
+    # side by side and a firm may apply in more than one.
+    batch = current_batch(request)
+    applications = Application.objects.filter(batch=batch).select_related("organisation", "unit", "evaluator")
     state = request.GET.get("state", "")
     category = request.GET.get("category", "")
     query = request.GET.get("q", "").strip()
@@ -177,6 +180,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "web/application_list.html",
         {
             "page": page,
+            "batch": batch,
+            "batches": Batch.objects.order_by("-code"),
             "states": State.choices,
             "categories": Category.choices(),
             "state": state,
