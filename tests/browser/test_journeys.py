@@ -6,16 +6,10 @@ import re
 
 import pytest
 
-from greenlist.demo.load import load_demo
 from greenlist.rules.uscc import make_uscc
 from tests.documents.helpers import png
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 def click_button(page, label: str) -> None:

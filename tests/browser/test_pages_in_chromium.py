@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlist.demo.load import load_demo
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 def test_a_city_logs_in_screens_and_reads_the_clauses(demo, visitor):

@@ -6,7 +6,7 @@ from django.test import Client
 from greenlist.audit.log import verify
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign.models import Application
-from greenlist.demo.load import PASSWORD, load_demo, summary
+from greenlist.demo.load import PASSWORD, summary
 from greenlist.registry.models import Evaluator, NegativeRecord, Organisation
 from greenlist.rules.uscc import is_valid_uscc
 from greenlist.rules.vocabulary import Category, RecordType
@@ -38,8 +38,7 @@ def test_the_demo_is_complete_valid_and_idempotent(db, capsys, settings):
     assert "city_shijiazhuang" in out and PASSWORD in out
 
 
-def test_every_demo_role_can_log_in(db):
-    load_demo()
+def test_every_demo_role_can_log_in(demo):
     for username in [
         "province",
         "city_shijiazhuang",
