@@ -112,7 +112,8 @@ def test_the_evaluator_uploads_the_evaluation_report_checked_by_content(personas
     page = client.post(
         url, {"kind": "evaluation_report", "file": SimpleUploadedFile("报告.pdf", png())}, follow=True
     ).content.decode()
-    assert "PNG" in page or "只接受" in page  # a picture named .pdf is refused, with the reason
+    # A picture named .pdf is refused, with the reason: what the bytes are and what is accepted.
+    assert "文件内容为 PNG 图片，但此处只接受" in page
     client.post(
         url, {"kind": "evaluation_report", "file": SimpleUploadedFile("报告.pdf", b"%PDF-1.7\n%%EOF\n")}
     )
