@@ -8,8 +8,8 @@ import zipfile
 from docx import Document
 from openpyxl import load_workbook
 
-from greenlist.campaign.models import Application, Batch
-from greenlist.decisions.documents import letter, pack, summary_table_file
+from greenlist.campaign.models import Application, Attachment, Batch, ExperienceReport
+from greenlist.decisions.documents import letter, pack, recommended, summary_table_file
 from greenlist.registry.models import RecommendingUnit
 from greenlist.scoping import unscoped
 from greenlist.screening.ranking import rank_unit
@@ -91,7 +91,16 @@ def test_the_pack_holds_every_file_with_a_true_manifest(demo):
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
     reports = [name for name in listed if name.endswith("典型经验报告.docx")]
     evaluations = [name for name in listed if "评价报告_" in name]
-    assert len(evaluations) == 22 and len(reports) == 20  # supply-chain firms write no 附件2
+    with unscoped():
+        chosen = recommended(batch, unit)
+        uploaded = Attachment.objects.filter(
+            application__in=chosen, kind=Attachment.Kind.EVALUATION_REPORT
+        ).count()
+        written = ExperienceReport.objects.filter(application__in=chosen).count()
+    assert len(evaluations) == uploaded > 0
+    # Supply-chain firms write no 附件2: fewer reports than evaluations.
+    assert len(reports) == written == len([a for a in chosen if a.category != "supply_chain"])
+    assert 0 < len(reports) < len(evaluations)
 
 
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid","点击查看")'

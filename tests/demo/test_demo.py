@@ -6,8 +6,10 @@ from django.test import Client
 from greenlist.audit.log import verify
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign.models import Application
+from greenlist.demo.generate import generate
 from greenlist.demo.load import PASSWORD, summary
-from greenlist.registry.models import Evaluator, NegativeRecord, Organisation
+from greenlist.registry.models import Evaluator, NegativeRecord, Organisation, RecommendingUnit
+from greenlist.registry.sync import load_province
 from greenlist.rules.uscc import is_valid_uscc
 from greenlist.rules.vocabulary import Category, RecordType
 from greenlist.scoping import unscoped
@@ -25,8 +27,10 @@ def test_the_demo_is_complete_valid_and_idempotent(db, capsys, settings):
     assert summary() == first
     with unscoped():
         assert AuditEvent.objects.count() == events
-        assert first["推荐单位"] == 14
-        assert first["申报主体"] >= 280 and 250 <= first["申报"] <= 400
+        data = generate({u.name: u.region for u in RecommendingUnit.objects.all()})
+        assert first["推荐单位"] == len(load_province()["units"])
+        assert (first["申报主体"], first["申报"]) == (len(data.orgs), len(data.applications))
+        assert first["第三方评价机构"] == len(data.evaluators)
         assert {a.category for a in Application.objects.all()} == {c.value for c in Category}
         assert {r.type for r in NegativeRecord.objects.all()} == {t.value for t in RecordType}
         assert all(is_valid_uscc(code) for code in Organisation.objects.values_list("uscc", flat=True))
