@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.test import Client
 
+from greenlist.accounts.models import User
 from greenlist.audit.log import verify
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign.models import Application
@@ -54,4 +55,7 @@ def test_every_demo_role_can_log_in(demo):
     ]:
         client = Client()
         assert client.login(username=username, password=PASSWORD), username
-        assert client.get("/").status_code == 200, username
+        page = client.get("/")
+        assert page.status_code == 200, username
+        role = User.objects.get(username=username).get_role_display()
+        assert f'<span class="role">{role}</span>' in page.content.decode(), username
