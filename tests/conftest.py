@@ -84,9 +84,9 @@ def django_db_setup(
         yield
         return
     marker = request.node.get_closest_marker("django_db")
-    transactional = any(name in request.fixturenames for name in TRANSACTIONAL_FIXTURES) or bool(
-        marker and (validate_django_db(marker).transaction or validate_django_db(marker).reset_sequences)
-    )
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    transactional = transaction or reset_sequences
+    transactional |= any(name in request.fixturenames for name in TRANSACTIONAL_FIXTURES)
     with django_db_blocker.unblock():
         if not _demo_databases.built:
             _demo_databases.build(fast_settings())
