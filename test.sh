@@ -65,6 +65,13 @@ else
   skipped+=("PostgreSQL 测试（$pg_url 不可达）")
 fi
 
+# Under CI, the first command too, as a newcomer runs it: ./run.sh from a fresh clone on a free
+# port until the login page answers (scripts/try-run.sh), then stopped.
+if [ "${CI:-}" = "true" ]; then
+  echo "==> ./run.sh（全新克隆）"
+  scripts/try-run.sh
+fi
+
 if [ ${#skipped[@]} -gt 0 ]; then
   echo
   echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
