@@ -143,6 +143,11 @@ class DemoDatabases:
                 load_demo()
         finally:
             point_at(self.base)
+        if _default().vendor == "postgresql":
+            # Nobody connects to the template any more: not even autovacuum, which would make
+            # each restore wait ("source database is being accessed by other users").
+            with _default()._nodb_cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {_quote(self.template)} WITH ALLOW_CONNECTIONS false")
         clone(self.template, self.work)
 
     def restore(self) -> None:
