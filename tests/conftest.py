@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from pytest_django.fixtures import validate_django_db
 
 from greenlist.accounts.models import Role, User
 from greenlist.campaign.models import Application, Batch
@@ -21,6 +24,7 @@ from greenlist.registry.models import (
 )
 from greenlist.rules.uscc import make_uscc
 from greenlist.scoping import unscoped
+from tests.demodb import DEMO_FIXTURE, TRANSACTIONAL_FIXTURES, DemoDatabases, on_demo
 
 _serial = itertools.count(1)
 
@@ -29,24 +33,79 @@ def new_uscc(region: str = "130102", kind: str = "91") -> str:
     return make_uscc(f"{kind}{region}{next(_serial):09d}")
 
 
+def fast_settings() -> dict[str, Any]:
+    """Settings every test runs under (and the demo is loaded under)."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Client.login() authenticates without a request, which login throttling needs; the
+        # throttling has its own test with it enabled (tests/web/test_security.py).
+        "AXES_ENABLED": False,
+        # Tasks run inside the request, except in the tests of the worker itself (tests/campaign/
+        # test_worker.py), which use the database backend and real worker processes.
+        "TASKS": {
+            "default": {
+                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                "QUEUES": django_settings.TASKS["default"]["QUEUES"],
+            }
+        },
+        # In-process runs keep progress in files: the "progress" connection cannot see rows of a
+        # test's own uncommitted transaction.
+        "GREENLIST_PROGRESS_STORE": "file",
+        "GREENLIST_SCREENING_ON_READ": True,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Client.login() authenticates without a request, which login throttling needs; the
-    # throttling has its own test with it enabled (tests/web/test_security.py).
-    settings.AXES_ENABLED = False
-    # Tasks run inside the request, except in the tests of the worker itself (tests/campaign/
-    # test_worker.py), which use the database backend and real worker processes.
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": settings.TASKS["default"]["QUEUES"],
-        }
-    }
-    # In-process runs keep progress in files: the "progress" connection cannot see rows of a
-    # test's own uncommitted transaction.
-    settings.GREENLIST_PROGRESS_STORE = "file"
-    settings.GREENLIST_SCREENING_ON_READ = True
+    for name, value in fast_settings().items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def _demo_databases(
+    tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any
+) -> Iterator[DemoDatabases]:
+    store = DemoDatabases(tmp_path_factory.mktemp("demo-media"))
+    yield store
+    with django_db_blocker.unblock():
+        store.drop()
+
+
+@pytest.fixture
+def django_db_setup(
+    django_db_setup: None,
+    _demo_databases: DemoDatabases,
+    request: pytest.FixtureRequest,
+    django_db_blocker: Any,
+) -> Iterator[None]:
+    """pytest-django's database setup, plus: a test that asks for ``demo`` runs on a copy of the
+    test database that holds the demo, loaded once per run (see tests/demodb.py)."""
+    if DEMO_FIXTURE not in request.fixturenames:
+        yield
+        return
+    marker = request.node.get_closest_marker("django_db")
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    transactional = transaction or reset_sequences
+    transactional |= any(name in request.fixturenames for name in TRANSACTIONAL_FIXTURES)
+    with django_db_blocker.unblock():
+        if not _demo_databases.built:
+            _demo_databases.build(fast_settings())
+        with on_demo(_demo_databases, transactional=transactional):
+            yield
+
+
+@pytest.fixture
+def demo(db: None, _demo_databases: DemoDatabases, settings: Any) -> None:
+    """The demo data set (`greenlist demo`), as `load_demo()` leaves it; changes stay in the test."""
+    from greenlist.demo.load import load_demo
+
+    with unscoped():
+        loaded = User.objects.filter(username="city_shijiazhuang").exists()
+    if not loaded:
+        # Asked for late (request.getfixturevalue): this test is on the plain database.
+        load_demo()
+        return
+    _demo_databases.copy_media(Path(settings.MEDIA_ROOT))
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The Django admin, open to the province role (DESIGN.md: the province keeps the registries)."""
+"""The Django admin, open to the province role (docs/accounts.md: the province keeps the registries)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Workflow over HTTP, as DESIGN.md fixes it: 200 / 403 / 404 / 409, each refusal changing nothing."""
+"""Workflow over HTTP, as docs/contracts/http.md fixes it: 200 / 403 / 404 / 409, each refusal changing nothing."""
 
 from __future__ import annotations
 

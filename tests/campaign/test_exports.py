@@ -8,9 +8,8 @@ import zipfile
 from docx import Document
 from openpyxl import load_workbook
 
-from greenlist.campaign.models import Application, Batch
-from greenlist.decisions.documents import letter, pack, summary_table_file
-from greenlist.demo.load import load_demo
+from greenlist.campaign.models import Application, Attachment, Batch, ExperienceReport
+from greenlist.decisions.documents import letter, pack, recommended, summary_table_file
 from greenlist.registry.models import RecommendingUnit
 from greenlist.scoping import unscoped
 from greenlist.screening.ranking import rank_unit
@@ -18,7 +17,6 @@ from tests.factories import dishonest
 
 
 def demo_unit(name: str = "石家庄市"):
-    load_demo()
     with unscoped():
         return Batch.current(), RecommendingUnit.objects.get(name=name)
 
@@ -27,7 +25,7 @@ def table_texts(document: Document) -> list[list[list[str]]]:
     return [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
 
 
-def test_the_unit_summary_table_lists_its_recommendations_in_order(db):
+def test_the_unit_summary_table_lists_its_recommendations_in_order(demo):
     batch, unit = demo_unit()
     document = Document(io.BytesIO(summary_table_file(batch, unit, "docx")))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -55,7 +53,7 @@ def test_the_unit_summary_table_lists_its_recommendations_in_order(db):
     } <= set(cells)
 
 
-def test_an_application_excluded_after_submission_leaves_every_summary_table(db):
+def test_an_application_excluded_after_submission_leaves_every_summary_table(demo):
     batch, unit = demo_unit()
     with unscoped():
         first = Application.objects.filter(unit=unit, category="factory", state="city_recommended").first()
@@ -66,7 +64,7 @@ def test_an_application_excluded_after_submission_leaves_every_summary_table(db)
         assert first.organisation.name not in values
 
 
-def test_the_province_edition_covers_every_unit_in_excel(db):
+def test_the_province_edition_covers_every_unit_in_excel(demo):
     batch, _ = demo_unit()
     book = load_workbook(io.BytesIO(summary_table_file(batch, None, "xlsx")))
     values = [str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
@@ -74,7 +72,7 @@ def test_the_province_edition_covers_every_unit_in_excel(db):
     assert "推荐单位" in values and "石家庄市" in values
 
 
-def test_the_letter_cites_counts_and_consultations(db):
+def test_the_letter_cites_counts_and_consultations(demo):
     batch, unit = demo_unit()
     text = "\n".join(p.text for p in Document(io.BytesIO(letter(batch, unit))).paragraphs)
     assert "关于组织推荐2024年度国家绿色制造名单的通知" in text
@@ -82,7 +80,7 @@ def test_the_letter_cites_counts_and_consultations(db):
     assert "生态环境" in text and "应急管理" in text and "市场监管" in text
 
 
-def test_the_pack_holds_every_file_with_a_true_manifest(db):
+def test_the_pack_holds_every_file_with_a_true_manifest(demo):
     batch, unit = demo_unit()
     archive = zipfile.ZipFile(io.BytesIO(pack(batch, unit)))
     rows = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
@@ -93,13 +91,22 @@ def test_the_pack_holds_every_file_with_a_true_manifest(db):
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
     reports = [name for name in listed if name.endswith("典型经验报告.docx")]
     evaluations = [name for name in listed if "评价报告_" in name]
-    assert len(evaluations) == 22 and len(reports) == 20  # supply-chain firms write no 附件2
+    with unscoped():
+        chosen = recommended(batch, unit)
+        uploaded = Attachment.objects.filter(
+            application__in=chosen, kind=Attachment.Kind.EVALUATION_REPORT
+        ).count()
+        written = ExperienceReport.objects.filter(application__in=chosen).count()
+    assert len(evaluations) == uploaded > 0
+    # Supply-chain firms write no 附件2: fewer reports than evaluations.
+    assert len(reports) == written == len([a for a in chosen if a.category != "supply_chain"])
+    assert 0 < len(reports) < len(evaluations)
 
 
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid","点击查看")'
 
 
-def test_a_hostile_enterprise_name_is_text_in_the_excel_table_and_the_manifest(db):
+def test_a_hostile_enterprise_name_is_text_in_the_excel_table_and_the_manifest(demo):
     batch, unit = demo_unit()
     with unscoped():
         application = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from greenlist.campaign.models import Application, Batch
 from greenlist.decisions.documents import summary_table
-from greenlist.demo.load import load_demo
 from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
 from greenlist.scoping import unscoped
 
@@ -15,8 +14,7 @@ def listed_column(batch, unit, name):
     return [row.on_provincial_list for row in rows if row.name == name]
 
 
-def test_a_national_or_other_category_entry_is_not_the_provincial_list_of_the_row(db):
-    load_demo()
+def test_a_national_or_other_category_entry_is_not_the_provincial_list_of_the_row(demo):
     with unscoped():
         batch = Batch.current()
         unit = RecommendingUnit.objects.get(name="石家庄市")

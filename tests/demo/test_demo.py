@@ -3,11 +3,14 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.test import Client
 
+from greenlist.accounts.models import User
 from greenlist.audit.log import verify
 from greenlist.audit.models import AuditEvent
 from greenlist.campaign.models import Application
-from greenlist.demo.load import PASSWORD, load_demo, summary
-from greenlist.registry.models import Evaluator, NegativeRecord, Organisation
+from greenlist.demo.generate import generate
+from greenlist.demo.load import PASSWORD, summary
+from greenlist.registry.models import Evaluator, NegativeRecord, Organisation, RecommendingUnit
+from greenlist.registry.sync import load_province
 from greenlist.rules.uscc import is_valid_uscc
 from greenlist.rules.vocabulary import Category, RecordType
 from greenlist.scoping import unscoped
@@ -25,8 +28,10 @@ def test_the_demo_is_complete_valid_and_idempotent(db, capsys, settings):
     assert summary() == first
     with unscoped():
         assert AuditEvent.objects.count() == events
-        assert first["推荐单位"] == 14
-        assert first["申报主体"] >= 280 and 250 <= first["申报"] <= 400
+        data = generate({u.name: u.region for u in RecommendingUnit.objects.all()})
+        assert first["推荐单位"] == len(load_province()["units"])
+        assert (first["申报主体"], first["申报"]) == (len(data.orgs), len(data.applications))
+        assert first["第三方评价机构"] == len(data.evaluators)
         assert {a.category for a in Application.objects.all()} == {c.value for c in Category}
         assert {r.type for r in NegativeRecord.objects.all()} == {t.value for t in RecordType}
         assert all(is_valid_uscc(code) for code in Organisation.objects.values_list("uscc", flat=True))
@@ -38,8 +43,7 @@ def test_the_demo_is_complete_valid_and_idempotent(db, capsys, settings):
     assert "city_shijiazhuang" in out and PASSWORD in out
 
 
-def test_every_demo_role_can_log_in(db):
-    load_demo()
+def test_every_demo_role_can_log_in(demo):
     for username in [
         "province",
         "city_shijiazhuang",
@@ -51,4 +55,7 @@ def test_every_demo_role_can_log_in(db):
     ]:
         client = Client()
         assert client.login(username=username, password=PASSWORD), username
-        assert client.get("/").status_code == 200, username
+        page = client.get("/")
+        assert page.status_code == 200, username
+        role = User.objects.get(username=username).get_role_display()
+        assert f'<span class="role">{role}</span>' in page.content.decode(), username

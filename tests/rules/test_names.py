@@ -1,4 +1,4 @@
-"""Name normalisation for records without a uscc (DESIGN.md: brackets and spaces folded)."""
+"""Name normalisation for records without a uscc (docs/contracts/workbook.md: brackets and spaces folded)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import time
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -371,14 +371,16 @@ def test_a_second_batch_changes_outcomes_without_code_change(batch: Batch, expec
     assert [f.rule for f in result.quotas[0].findings] == expected["units"]
 
 
-def test_ten_thousand_applications_screen_in_well_under_a_few_seconds() -> None:
+def many_applications(count: int = 10_000) -> tuple[Any, ...]:
+    """A batch-wide scale: ``count`` third-party applications over 14 units and 40 evaluators, three
+    records each. The arguments of ``screen``; bench/rules.py times the call at 10,000."""
     evaluators = [
         Evaluator(make_uscc(f"91130100MA0E{e:05d}"), f"机构{e}", GOOD_EVALUATOR.diagnoses) for e in range(40)
     ]
     units = [f"单位{u}" for u in range(14)]
     kinds = list(RecordType)
     applications, records, entries = [], {}, []
-    for n in range(10_000):
+    for n in range(count):
         category = (Category.FACTORY, Category.PARK, Category.SUPPLY_CHAIN)[n % 3]
         applications.append(
             app(
@@ -397,8 +399,7 @@ def test_ten_thousand_applications_screen_in_well_under_a_few_seconds() -> None:
             NegativeRecord(kinds[(n + i) % len(kinds)], dt.date(2020 + i, 3, 1)) for i in range(3)
         ]
         entries.append(factory_entry(n, units[n % 14]))
-    started = time.perf_counter()
-    result = screen(
+    return (
         BATCH,
         applications,
         records,
@@ -408,10 +409,17 @@ def test_ten_thousand_applications_screen_in_well_under_a_few_seconds() -> None:
         [city(u) for u in units],
         BEFORE_DEADLINE,
     )
-    contract = result.to_contract()
-    elapsed = time.perf_counter() - started
-    assert len(contract["applications"]) == 10_000
-    assert sum(1 for a in contract["applications"] if any(r["rule"] == "V3" for r in a["reasons"])) == 40 * (
-        250 - 15
-    )
-    assert elapsed < 3.0, f"screening 10,000 applications took {elapsed:.2f} s"
+
+
+def test_a_batch_wide_scale_screens_whole_and_each_evaluator_is_capped() -> None:
+    # How fast is measured by bench/rules.py (10,000 applications), not here: on a shared machine
+    # any time limit is flaky. 2,000 still puts every evaluator far over its cap.
+    arguments = many_applications(2_000)
+    applications = arguments[1]
+    contract = screen(*arguments).to_contract()
+    assert [a["uscc"] for a in contract["applications"]] == [a.uscc for a in applications]
+    per_evaluator = Counter(a.evaluator_uscc for a in applications)
+    over_cap = sum(max(0, taken - BATCH.evaluator_cap) for taken in per_evaluator.values())
+    assert over_cap > 0  # the scale exercises V3
+    capped = [a for a in contract["applications"] if any(r["rule"] == "V3" for r in a["reasons"])]
+    assert len(capped) == over_cap

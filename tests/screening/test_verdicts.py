@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from greenlist.campaign.models import Application, Batch
-from greenlist.demo.load import load_demo
 from greenlist.registry.models import NegativeRecord
 from greenlist.scoping import unscoped
 from greenlist.screening import verdicts
@@ -17,8 +16,7 @@ from greenlist.screening.versions import state
 
 
 @pytest.fixture
-def demo_batch(db) -> Batch:
-    load_demo()
+def demo_batch(demo) -> Batch:
     return Batch.current()
 
 

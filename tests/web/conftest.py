@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 
-from greenlist.demo.load import PASSWORD, load_demo
+from greenlist.demo.load import PASSWORD
 
-
-@pytest.fixture
-def demo(db: None) -> None:
-    load_demo()
+# The `demo` fixture lives in tests/conftest.py (the demo is loaded once per run).
 
 
 def login(client: Client, username: str) -> Client:

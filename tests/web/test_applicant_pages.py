@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from greenlist.accounts.models import User
@@ -7,6 +8,7 @@ from greenlist.audit.models import Action, AuditEvent
 from greenlist.campaign.models import Application
 from greenlist.decisions.transitions import transition
 from greenlist.registry.models import Organisation
+from greenlist.rules.uscc import UsccError, validate_uscc
 from greenlist.scoping import unscoped
 from tests.conftest import new_uscc
 
@@ -56,9 +58,12 @@ def test_registration_creates_the_organisation_and_a_logged_in_applicant(db):
 
 
 def test_bad_registration_explains_each_field_and_creates_nothing(db):
-    response = Client().post("/register/", registration("91130100MA0CXXXXX1", password2="other-password-x"))
+    bad = "91130100MA0CXXXXX1"
+    with pytest.raises(UsccError) as fault:
+        validate_uscc(bad)
+    response = Client().post("/register/", registration(bad, password2="other-password-x"))
     page = response.content.decode()
-    assert "统一社会信用代码第" in page or "校验位" in page
+    assert str(fault.value) in page  # the code's fault, as the checker words it
     assert "两次输入的密码不一致" in page and "这个字段是必填项" in page  # the unit, in Django's own Chinese
     assert not User.objects.filter(username="newco").exists()
     with unscoped():

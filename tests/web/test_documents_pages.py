@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,13 @@ from greenlist.scoping import unscoped
 from tests.documents.helpers import good_report, one_picture_each, png, report_docx, text
 
 
+def docx_text(response: Any) -> str:
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
 def test_a_city_gets_each_document_with_one_click(personas):
     client = personas.client(personas.city_a)
     page = client.get("/documents/").content.decode()
@@ -21,7 +29,8 @@ def test_a_city_gets_each_document_with_one_click(personas):
     assert "石家庄市2024年度国家绿色制造名单推荐汇总表" in "".join(
         p.text for p in Document(io.BytesIO(docx.content)).paragraphs
     )
-    assert client.get("/documents/letter.docx").status_code == 200
+    letter = docx_text(client.get("/documents/letter.docx"))
+    assert "关于推荐2024年度国家绿色制造名单的报告" in letter and "石家庄市工业和信息化局" in letter
     assert client.get("/documents/pack.zip").content[:2] == b"PK"
 
 
@@ -30,7 +39,8 @@ def test_the_province_picks_a_unit_or_the_whole_province(personas):
     whole = client.get("/documents/summary-table.docx")
     assert "河北省2024年度" in "".join(p.text for p in Document(io.BytesIO(whole.content)).paragraphs)
     assert client.get("/documents/letter.docx").status_code == 404  # a letter is per unit
-    assert client.get("/documents/letter.docx?unit=tangshan").status_code == 200
+    letter = docx_text(client.get("/documents/letter.docx?unit=tangshan"))
+    assert "组织开展了唐山市2024年度" in letter and "唐山市工业和信息化局" in letter
 
 
 @pytest.mark.parametrize("who", ["applicant_x", "evaluator", "dept_a"])
@@ -112,7 +122,8 @@ def test_the_evaluator_uploads_the_evaluation_report_checked_by_content(personas
     page = client.post(
         url, {"kind": "evaluation_report", "file": SimpleUploadedFile("报告.pdf", png())}, follow=True
     ).content.decode()
-    assert "PNG" in page or "只接受" in page  # a picture named .pdf is refused, with the reason
+    # A picture named .pdf is refused, with the reason: what the bytes are and what is accepted.
+    assert "文件内容为 PNG 图片，但此处只接受" in page
     client.post(
         url, {"kind": "evaluation_report", "file": SimpleUploadedFile("报告.pdf", b"%PDF-1.7\n%%EOF\n")}
     )

@@ -17,7 +17,8 @@ def test_the_evaluator_sees_its_projects_across_units_against_the_cap(personas, 
     response = personas.client(personas.evaluator).get("/evaluator/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "2 / 15" in page and "石家庄甲公司" in page and "唐山丙公司" in page
+    cap = personas.app_x.batch.parameters.evaluator_cap
+    assert f"2 / {cap}" in page and "石家庄甲公司" in page and "唐山丙公司" in page
     assert "唐山乙公司" not in page  # another evaluator's (self-evaluated) project
     assert "不予采信" in page and "V1" in page  # no diagnosis on record
 

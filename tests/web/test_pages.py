@@ -30,14 +30,18 @@ def test_a_right_password_opens_the_dashboard(personas):
 
 @pytest.mark.parametrize("who", ["province", "city_a", "dept_a", "applicant_x", "evaluator"])
 def test_every_role_gets_its_dashboard_and_list(personas, who):
-    client = personas.client(getattr(personas, who))
+    user = getattr(personas, who)
+    client = personas.client(user)
     for url in ["/", "/applications/"]:
         response = client.get(url)
         assert response.status_code == 200, url
+        # Signed in as this role: the header names it.
+        assert f'<span class="role">{user.get_role_display()}</span>' in response.content.decode(), url
 
 
 def test_the_admin_opens_for_the_province_only(personas):
-    assert personas.client(personas.province).get("/admin/").status_code == 200
+    admin = personas.client(personas.province).get("/admin/")
+    assert admin.status_code == 200 and "/admin/registry/organisation/" in admin.content.decode()
     for who in ["city_a", "applicant_x", "evaluator"]:
         response = personas.client(getattr(personas, who)).get("/admin/")
         assert response.status_code == 302, who

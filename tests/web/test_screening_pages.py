@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from greenlist.campaign.models import Batch
 from greenlist.registry.models import NegativeRecord
 from greenlist.scoping import unscoped
 from tests.exchange.workbooks import write_csv
@@ -15,7 +16,8 @@ def test_a_city_sees_its_findings_with_clauses_quota_and_evaluator_loads(demo, c
     assert [q["result"].unit.name for q in response.context["quotas"]] == ["石家庄市"]
     assert {r.application.unit for r in response.context["rows"]} == {"石家庄市"}
     assert "依据：一、总体要求" in page  # clause next to an exclusion
-    assert "推荐名额" in page and "第三方评价机构" in page and "/ 15" in page
+    cap = Batch.current().parameters.evaluator_cap
+    assert "推荐名额" in page and "第三方评价机构" in page and f"/ {cap}" in page
 
 
 def test_the_province_filters_by_unit_and_sees_every_unit(demo, client):

@@ -1,4 +1,4 @@
-"""Users and their roles (DESIGN.md "Who uses it")."""
+"""Users and their roles (docs/contracts/vocabulary.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Workflow over HTTP (DESIGN.md): transitions, a unit's submission and its return. Each operation
+"""Workflow over HTTP (docs/contracts/http.md): transitions, a unit's submission and its return. Each operation
 calls the same decision function as the web; a rule's refusal is 409 with its findings, a role's
 is 403, anything outside the caller's scope 404, and every refusal changes nothing."""
 

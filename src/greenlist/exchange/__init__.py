@@ -1,1 +1,1 @@
-"""The exchange workbook (DESIGN.md): sheets, reading, importing, templates."""
+"""The exchange workbook (docs/contracts/workbook.md): sheets, reading, importing, templates."""

@@ -1,4 +1,4 @@
-"""The sheets of the exchange workbook and their columns, exactly as DESIGN.md names them.
+"""The sheets of the exchange workbook and their columns, exactly as docs/contracts/workbook.md names them.
 
 A sheet is recognised by its name; column order does not matter; unknown columns are ignored.
 """

@@ -1,4 +1,4 @@
-"""The rule catalogue (DESIGN.md): rule id → function, effect(s), short title, batch parameters.
+"""The rule catalogue (docs/rules.md): rule id → function, effect(s), short title, batch parameters.
 
 One place to find a rule by its id: its function here, its clause and the notice's words in the
 batch file's ``rules`` (``batch.clause(rule_id)``, ``batch.rules[rule_id].text``), its tests in

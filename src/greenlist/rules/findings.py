@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str  # rule id of DESIGN.md's catalogue, e.g. "E6"
+    rule: str  # rule id of the catalogue (docs/rules.md), e.g. "E6"
     clause: str  # clause of the notice, e.g. "一、总体要求"
     message: str  # Chinese, names the evidence (record, date, count)
     effect: Effect
@@ -41,7 +41,7 @@ class Finding:
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     def as_contract(self) -> dict[str, str]:
-        """The shape of DESIGN.md's command-line contract."""
+        """The finding's shape in the command-line contract (docs/contracts/cli.md)."""
         message = self.message
         if self.ruling:
             message += f"（{RULING_LABELS[self.ruling]}：{self.ruling_note}）"

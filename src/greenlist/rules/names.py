@@ -1,4 +1,4 @@
-"""Organisation-name normalisation for matching records that carry no uscc (DESIGN.md)."""
+"""Organisation-name normalisation for matching records that carry no uscc (docs/contracts/workbook.md, "Matching a firm")."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 recommending units, in one pass.
 
 :func:`screen` is what the database layer calls; :meth:`ScreeningResult.to_contract` is exactly the
-object DESIGN.md's ``greenlist screen --format json`` prints. All rules run on every application;
+object ``greenlist screen --format json`` prints (docs/contracts/cli.md). All rules run on every application;
 an application is eligible when no finding excludes it. Inputs are indexed once (list entries and
 evaluators by uscc, energy levels by product), so the work grows linearly with the batch (plus
 sorting each evaluator's projects for V3).
@@ -138,7 +138,7 @@ class ScreeningResult:
         return {result.key: result for result in self.applications}
 
     def to_contract(self) -> dict[str, Any]:
-        """DESIGN.md's ``greenlist screen --format json`` object, and nothing else."""
+        """The ``greenlist screen --format json`` object (docs/contracts/cli.md), and nothing else."""
         return {
             "batch": self.batch.code,
             "applications": [result.to_contract() for result in self.applications],

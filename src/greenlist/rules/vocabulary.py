@@ -1,4 +1,4 @@
-"""The campaign's vocabulary (DESIGN.md), as enums whose values are the code names and whose
+"""The campaign's vocabulary (docs/contracts/vocabulary.md), as enums whose values are the code names and whose
 labels are the Chinese terms used in workbooks, documents and the UI."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The ``greenlist score FILE.json`` contract, and the JSON shape an application's values are stored in.
 
-Input (DESIGN.md, issue 4)::
+Input (docs/scoring.md)::
 
     {"system": "GB/T 36132-2025", "basic_requirements_met": true,
      "indicators": [{"name", "value", "leading", "baseline", "points", "direction"}]}

@@ -33,5 +33,5 @@ class Command(BaseCommand):
             f"已为 {user.username}（{user.get_role_display()}）创建令牌，"
             f"有效期至 {timezone.localtime(record.expires_at):%Y-%m-%d %H:%M}，请妥善保存，它不会再次显示："
         )
-        # The contract (DESIGN.md): the token is the last line printed.
+        # The contract (docs/contracts/cli.md): the token is the last line printed.
         self.stdout.write(token)
