@@ -9,6 +9,7 @@ from greenlist.accounts.models import User
 from greenlist.campaign.models import Application
 from greenlist.demo.load import summary
 from greenlist.scoping import unscoped
+from greenlist.selection.models import MeetingDecision, ReviewAssignment
 
 
 def demo_applications() -> int:
@@ -26,7 +27,7 @@ def test_changes_of_one_test_are_gone_for_the_next(demo: None, round_: int) -> N
     before = summary()
     assert before["申报"] > 0
     with unscoped():
-        Application.objects.all().delete()
+        _delete_applications()
     assert demo_applications() == 0
 
 
@@ -36,10 +37,17 @@ def test_committed_changes_of_a_transactional_test_are_undone_for_the_next(demo:
     # Commits for real (a worker process or live server would see it): the copy is restored after.
     assert demo_applications() > 0
     with unscoped():
-        Application.objects.all().delete()
+        _delete_applications()
     assert demo_applications() == 0
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transactional_test_without_the_demo_sees_none(transactional_db: None) -> None:
     assert not User.objects.filter(username="city_shijiazhuang").exists()
+
+
+def _delete_applications() -> None:
+    # Review records keep the applications they judged (PROTECT): they go first.
+    MeetingDecision.objects.all().delete()
+    ReviewAssignment.objects.all().delete()
+    Application.objects.all().delete()

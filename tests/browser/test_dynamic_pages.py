@@ -8,17 +8,11 @@ import datetime as dt
 import pytest
 
 from greenlist.accounts.models import User
-from greenlist.demo.load import load_demo
 from greenlist.dynamic import service
 from greenlist.dynamic.models import Filing
 from greenlist.scoping import unscoped
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 def test_a_city_orders_an_on_site_check_and_the_province_follows_the_cycle(demo, visitor):
@@ -61,6 +55,7 @@ def test_an_applicant_on_the_list_opens_its_form(demo, visitor):
             service.entries(the_cycle)
             .exclude(pk__in=Filing.objects.values("entry_id"))
             .filter(category="factory")
+            .filter(uscc__in=User.objects.filter(role="applicant").values("organisation__uscc"))
             .first()
         )
         user = User.objects.filter(role="applicant", organisation__uscc=entry.uscc).first()

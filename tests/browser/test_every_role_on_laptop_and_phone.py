@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from greenlist.campaign.models import Application
-from greenlist.demo.load import PASSWORD, load_demo
+from greenlist.demo.load import PASSWORD
 from greenlist.scoping import unscoped
 from tests.browser.quality import page_problems
 
@@ -58,8 +58,7 @@ def _log_in(browser: Any, base_url: str, username: str, width: int) -> tuple[Any
     return context, page, errors
 
 
-def test_every_role_reads_its_pages_on_a_laptop_and_a_phone(browser, live_server):
-    load_demo()
+def test_every_role_reads_its_pages_on_a_laptop_and_a_phone(demo, browser, live_server):
     problems: list[str] = []
     for username, paths in _pages().items():
         for width in WIDTHS:
@@ -75,8 +74,9 @@ def test_every_role_reads_its_pages_on_a_laptop_and_a_phone(browser, live_server
     assert problems == []
 
 
-def test_on_a_phone_the_navigation_folds_into_a_menu_and_a_skip_link_leads_to_the_page(browser, live_server):
-    load_demo()
+def test_on_a_phone_the_navigation_folds_into_a_menu_and_a_skip_link_leads_to_the_page(
+    demo, browser, live_server
+):
     context, page, errors = _log_in(browser, live_server.url, "province", 390)
     try:
         page.keyboard.press("Tab")

@@ -6,14 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlist.demo.load import load_demo
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 def test_a_rename_goes_from_the_city_to_the_province_and_back(demo, visitor):

@@ -9,17 +9,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from greenlist.demo.load import load_demo
 from greenlist.dynamic.models import Filing, FilingState
 from greenlist.registry.models import RegisterProposal
 from greenlist.scoping import unscoped
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    load_demo()
 
 
 def test_audit_onsite_check_removal_approval_and_the_register(demo, visitor):

@@ -1,4 +1,4 @@
-"""The register over HTTP, as DESIGN.md fixes it, and what an approved proposal does to the next
+"""The register over HTTP, as docs/contracts/http.md states it, and what an approved proposal does to the next
 screening (E3, F1) and to name matching, with no other input."""
 
 from __future__ import annotations

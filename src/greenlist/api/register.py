@@ -1,4 +1,4 @@
-"""The register over HTTP (DESIGN.md): the green units visible to the caller, and removal and
+"""The register over HTTP (docs/contracts/http.md): the green units visible to the caller, and removal and
 rename proposals — a city proposes for its own units, the province approves or rejects. The
 operations call the same write paths as the pages (``greenlist.registry.proposals``); a refused
 action changes nothing."""

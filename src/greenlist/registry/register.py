@@ -167,7 +167,7 @@ def register_rows(scope: Scope | None, filters: Filters) -> QuerySet[ProvincialL
 
 
 def entry_out(entry: ProvincialListEntry) -> dict[str, Any]:
-    """One entry in the contract's shape (DESIGN.md "The register over HTTP")."""
+    """One entry in the contract's shape (docs/contracts/http.md, "The register over HTTP")."""
     return {
         "uscc": entry.uscc,
         "name": entry.name,

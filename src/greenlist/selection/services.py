@@ -332,7 +332,7 @@ def score(
             details={
                 "points": current.points,
                 "total": str(current.total),
-                "sheet": sheets.file_name,
+                "sheet": f"{sheet.title}（第 {sheets.version} 版）",
                 "previous": previous,
             },
         )
