@@ -12,6 +12,7 @@ from ninja.responses import Status
 from greenlist.accounts.models import Role, User
 from greenlist.api.auth import TokenAuth
 from greenlist.api.common import batch_of, finding_out, require, user_of
+from greenlist.api.dynamic import router as dynamic_router
 from greenlist.api.register import router as register_router
 from greenlist.api.schemas import (
     ApplicationDetailOut,
@@ -37,6 +38,7 @@ api = NinjaAPI(
 )
 api.add_router("", workflow_router)
 api.add_router("", register_router)
+api.add_router("", dynamic_router)
 
 
 def _application(a: Application) -> dict[str, Any]:
