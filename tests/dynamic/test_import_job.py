@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from greenlist.accounts.tokens import issue_token
 from greenlist.audit.models import Action, AuditEvent
 from greenlist.campaign.models import Job
 from greenlist.dynamic import importer, service
@@ -61,6 +63,16 @@ def test_the_upload_is_queued_run_by_the_worker_and_shown_on_the_job_page(
     assert "已导入 2 家单位的动态管理表" in page
     listing = personas.client(personas.city_a).get("/dynamic/import/?cycle=2025").content.decode()
     assert f"/jobs/{job.pk}/" in listing
+    # The exchange import page lists exchange imports only.
+    assert f"/jobs/{job.pk}/" not in personas.client(personas.city_a).get("/import/").content.decode()
+    token = issue_token(personas.city_a, "test")
+    answer = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get(f"/api/jobs/{job.pk}").json()
+    assert (answer["kind"], answer["status"], answer["percent"], answer["result"]["written"]) == (
+        "filings",
+        "done",
+        100,
+        2,
+    )
 
 
 def test_the_job_records_progress_that_moves_through_checking_then_writing(personas, monkeypatch):

@@ -56,6 +56,7 @@ class EvaluatorOut(Schema):
 class JobOut(Schema):
     id: int
     url: str
+    kind: str
     status: str
     stage: str
     done: int
