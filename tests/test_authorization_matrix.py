@@ -236,6 +236,7 @@ REQUESTS: dict[str, tuple[str, Callable[[Any], str], dict[str, str]]] = {
     "api:unit_return": ("JSON", lambda p: "/api/units/shijiazhuang/return", {"reason": "退回补正"}),
     "api:get_job": ("GET", lambda p: f"/api/jobs/{p.job.pk}", {}),
     "api:register_list": ("GET", lambda p: "/api/register?level=省级", {}),
+    "api:filings_list": ("GET", lambda p: "/api/dynamic/filings?cycle=2025", {}),
     "api:register_propose": (
         "JSON",
         lambda p: "/api/register/proposals",
@@ -391,6 +392,8 @@ EXPECTED_ROWS: dict[str, tuple[int, ...]] = {
     # The register: the province all, a city and its departments their unit's (a city's own only
     # for proposals), an applicant its own entries over the API; only the province decides.
     "api:register_list": (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    # Read only, scoped like /dynamic/ (an evaluator has no part in the yearly filings).
+    "api:filings_list": (200, 200, 200, 200, 200, 200, 200, 403, 401),
     "api:register_propose": (403, 201, 403, 403, 403, 403, 403, 403, 401),
     "api:register_approve": (200, 403, 403, 403, 403, 403, 403, 403, 401),
     "api:register_reject": (200, 403, 403, 403, 403, 403, 403, 403, 401),

@@ -14,7 +14,7 @@ from greenlist.rules import filing as rules
 from greenlist.scoping import unscoped
 from tests.dynamic.conftest import entry_of
 from tests.dynamic.test_filing_rules import good_values
-from tests.dynamic.test_import_and_reminders import post, shijiazhuang_entries, workbook
+from tests.dynamic.test_import_and_reminders import job_of, post, shijiazhuang_entries, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +58,19 @@ def test_an_absurd_number_on_the_web_form_saves_nothing(personas, cycle):
         assert not AuditEvent.objects.filter(action=Action.FILING_SUBMITTED).exists()
 
 
-def test_an_absurd_number_in_an_import_is_a_row_error(personas):
+def test_an_absurd_number_in_an_import_is_a_row_error(personas, django_capture_on_commit_callbacks):
     entries = shijiazhuang_entries()
-    response = post(personas, workbook([{"uscc": entries[0].uscc, **good_values(co2_total="9" * 40)}]))
-    assert response.status_code == 200
-    errors = [(e.row, e.column) for e in response.context["report"].errors]
+    content = workbook([{"uscc": entries[0].uscc, **good_values(co2_total="9" * 40)}])
+    job = job_of(post(personas, content, django_capture_on_commit_callbacks))
+    errors = [(e["row"], e["column"]) for e in job.result["errors"]]
     assert errors == [(2, "二氧化碳排放量")]
     with unscoped():
         assert not Filing.objects.exists()
 
 
-def test_an_import_refused_half_way_writes_nothing_and_answers_with_a_message(personas, monkeypatch):
+def test_an_import_refused_half_way_writes_nothing_and_answers_with_a_message(
+    personas, monkeypatch, django_capture_on_commit_callbacks
+):
     entries = shijiazhuang_entries()
     real = service.save_filing
     calls: list[int] = []
@@ -80,9 +82,11 @@ def test_an_import_refused_half_way_writes_nothing_and_answers_with_a_message(pe
         return real(entry, *args, **kwargs)
 
     monkeypatch.setattr(importer.service, "save_filing", save_then_refuse)
-    response = post(personas, workbook([{"uscc": e.uscc, **good_values()} for e in entries[:3]]))
-    assert response.status_code == 200
-    assert "不能修改" in response.content.decode()
+    content = workbook([{"uscc": e.uscc, **good_values()} for e in entries[:3]])
+    job = job_of(post(personas, content, django_capture_on_commit_callbacks))
+    assert "不能修改" in job.result["fatal"]
+    page = personas.client(personas.city_a).get(f"/jobs/{job.pk}/").content.decode()
+    assert "不能修改" in page
     with unscoped():
         assert not Filing.objects.exists()
         assert not AuditEvent.objects.filter(
@@ -139,7 +143,7 @@ def test_an_on_site_check_dated_out_of_range_is_refused_and_nothing_changes(file
         assert not AuditEvent.objects.filter(action=Action.ONSITE_ORDERED).exists()
 
 
-def test_a_column_given_twice_is_refused_and_nothing_written(personas):
+def test_a_column_given_twice_is_refused_and_nothing_written(personas, django_capture_on_commit_callbacks):
     import io
 
     from openpyxl import load_workbook
@@ -153,11 +157,10 @@ def test_a_column_given_twice_is_refused_and_nothing_written(personas):
     sheet.cell(row=2, column=column, value="1")
     buffer = io.BytesIO()
     book.save(buffer)
-    response = post(personas, buffer.getvalue())
-    assert response.status_code == 200
-    errors = [(e.row, e.column) for e in response.context["report"].errors]
+    job = job_of(post(personas, buffer.getvalue(), django_capture_on_commit_callbacks))
+    errors = [(e["row"], e["column"]) for e in job.result["errors"]]
     assert errors == [(1, "取水量")]
-    assert "重复" in response.context["report"].errors[0].reason
+    assert "重复" in job.result["errors"][0]["reason"]
     with unscoped():
         assert not Filing.objects.exists()
 

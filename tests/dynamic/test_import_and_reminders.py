@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from greenlist.audit.models import Action, AuditEvent
-from greenlist.campaign.models import Notification
+from greenlist.campaign.models import Job, Notification
 from greenlist.dynamic import service
 from greenlist.dynamic.importer import KEY_HEADERS, SHEET, template_bytes
 from greenlist.dynamic.models import Filing, FilingState
@@ -52,10 +52,19 @@ def shijiazhuang_entries() -> list[ProvincialListEntry]:
         return list(ProvincialListEntry.objects.filter(unit__name="石家庄市").order_by("pk"))
 
 
-def post(personas, content: bytes):
-    return personas.client(personas.city_a).post(
-        "/dynamic/import/?cycle=2025", {"file": SimpleUploadedFile("动态管理表.xlsx", content)}
-    )
+def post(personas, content: bytes, capture):
+    """Upload as the Shijiazhuang city; the queued job runs when the request's transaction
+    commits (the test settings run tasks at once, as a worker would)."""
+    with capture(execute=True):
+        return personas.client(personas.city_a).post(
+            "/dynamic/import/?cycle=2025", {"file": SimpleUploadedFile("动态管理表.xlsx", content)}
+        )
+
+
+def job_of(response) -> Job:
+    assert response.status_code == 302
+    assert response.url.startswith("/jobs/")
+    return Job.objects.get(pk=int(response.url.split("/")[2]))
 
 
 def test_the_template_has_one_column_per_field_of_the_form(personas):
@@ -68,10 +77,15 @@ def test_the_template_has_one_column_per_field_of_the_form(personas):
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["填写说明", SHEET]
 
 
-def test_a_good_workbook_files_every_row_as_handed_in(personas):
+def test_a_good_workbook_files_every_row_as_handed_in(personas, django_capture_on_commit_callbacks):
     entries = shijiazhuang_entries()
-    response = post(personas, workbook([{"uscc": e.uscc, **good_values()} for e in entries[:3]]))
-    assert response.status_code == 302
+    response = post(
+        personas,
+        workbook([{"uscc": e.uscc, **good_values()} for e in entries[:3]]),
+        django_capture_on_commit_callbacks,
+    )
+    job = job_of(response)
+    assert (job.kind, job.status, job.result["written"]) == (Job.Kind.FILINGS, Job.Status.DONE, 3)
     with unscoped():
         filings = Filing.objects.filter(unit__name="石家庄市")
         assert sorted(filings.values_list("entry_id", flat=True)) == [e.pk for e in entries[:3]]
@@ -80,7 +94,9 @@ def test_a_good_workbook_files_every_row_as_handed_in(personas):
     assert AuditEvent.objects.filter(action=Action.FILING_SUBMITTED).count() == 3
 
 
-def test_one_bad_row_imports_nothing_and_every_error_names_its_row_and_column(personas):
+def test_one_bad_row_imports_nothing_and_every_error_names_its_row_and_column(
+    personas, django_capture_on_commit_callbacks
+):
     entries = shijiazhuang_entries()
     tangshan = entry_of(personas.org_y)
     rows = [
@@ -89,15 +105,18 @@ def test_one_bad_row_imports_nothing_and_every_error_names_its_row_and_column(pe
         {"uscc": tangshan.uscc, **good_values()},
         {"uscc": entries[0].uscc, **good_values()},
     ]
-    response = post(personas, workbook(rows))
-    assert response.status_code == 200
-    errors = [(e.row, e.column, e.reason) for e in response.context["report"].errors]
+    job = job_of(post(personas, workbook(rows), django_capture_on_commit_callbacks))
+    assert job.status == Job.Status.FAILED
+    assert not job.retryable  # bad rows: the file must be corrected, not run again
+    errors = [(e["row"], e["column"], e["reason"]) for e in job.result["errors"]]
     assert errors == [
         (3, "可再生能源使用比例", "“可再生能源使用比例”不得大于 100"),
         (4, "统一社会信用代码", "不是本市本周期应填报的有效名单单位（请核对代码、类别和级别）"),
         (5, "统一社会信用代码", "与第2行重复"),
     ]
-    assert "未导入：3 处错误" in response.content.decode()
+    page = personas.client(personas.city_a).get(f"/jobs/{job.pk}/").content.decode()
+    assert "共 3 处错误" in page
+    assert "与第2行重复" in page
     with unscoped():
         assert not Filing.objects.exists()
     assert not AuditEvent.objects.filter(
@@ -105,12 +124,16 @@ def test_one_bad_row_imports_nothing_and_every_error_names_its_row_and_column(pe
     ).exists()
 
 
-def test_a_file_without_the_sheet_is_refused_as_a_whole(personas):
+def test_a_file_without_the_sheet_is_refused_as_a_whole(personas, django_capture_on_commit_callbacks):
     book = Workbook()
     buffer = io.BytesIO()
     book.save(buffer)
-    response = post(personas, buffer.getvalue())
-    assert "没有名为“动态管理表”的工作表" in response.content.decode()
+    job = job_of(post(personas, buffer.getvalue(), django_capture_on_commit_callbacks))
+    assert job.status == Job.Status.FAILED
+    assert "没有名为“动态管理表”的工作表" in job.result["fatal"]
+    assert not job.retryable
+    page = personas.client(personas.city_a).get(f"/jobs/{job.pk}/").content.decode()
+    assert "没有名为“动态管理表”的工作表" in page
 
 
 def test_reminders_go_to_units_not_filed_once_per_mark(personas, cycle):

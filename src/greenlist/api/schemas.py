@@ -56,6 +56,7 @@ class EvaluatorOut(Schema):
 class JobOut(Schema):
     id: int
     url: str
+    kind: str
     status: str
     stage: str
     done: int
@@ -150,3 +151,25 @@ class ProposalOut(Schema):
 class DecisionIn(Schema):
     reason: Any = None
     document_number: Any = None
+
+
+class FilingFlagOut(Schema):
+    rule: str
+    clause: str
+    message: str
+
+
+class FilingOut(Schema):
+    id: int
+    cycle: int
+    uscc: str
+    name: str
+    category: str
+    level: str
+    unit: str
+    state: str
+    state_label: str
+    form_version: str
+    submitted_at: dt.datetime | None
+    values: dict[str, Any]
+    flags: list[FilingFlagOut]

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from greenlist.accounts.models import Role, User
 from greenlist.api.auth import TokenAuth
 from greenlist.api.common import batch_of, finding_out, require, user_of
+from greenlist.api.dynamic import router as dynamic_router
 from greenlist.api.register import router as register_router
 from greenlist.api.schemas import (
     ApplicationDetailOut,
@@ -37,6 +38,7 @@ api = NinjaAPI(
 )
 api.add_router("", workflow_router)
 api.add_router("", register_router)
+api.add_router("", dynamic_router)
 
 
 def _application(a: Application) -> dict[str, Any]:
@@ -176,6 +178,7 @@ def _job(job: Job) -> dict[str, Any]:
     return {
         "id": job.pk,
         "url": reverse("api:get_job", kwargs={"job_id": job.pk}),
+        "kind": job.kind,
         "status": job.status,
         "stage": job.stage,
         "done": job.done,
@@ -193,6 +196,7 @@ def _job(job: Job) -> dict[str, Any]:
     response={200: JobOut, 404: ErrorOut},
     summary="后台任务的状态、进度与结果",
     description=(
+        "`kind`：import（交换工作簿导入）或 filings（动态管理表导入）。"
         "`status`：queued（排队中）、running（进行中）、done（已完成）、failed（失败）。"
         "`done`/`total` 为已处理/总行数，`percent` 为进度。结束后 `result` 为导入结果："
         "`ok`、`error_count`、`errors`（每个错误的工作表、行、列与原因）、`counts`。"

@@ -461,11 +461,19 @@ class Job(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    kind = models.CharField("类型", max_length=20, default="import")
+    class Kind(models.TextChoices):
+        IMPORT = "import", "交换工作簿导入"
+        FILINGS = "filings", "动态管理表导入"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.IMPORT)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     file = models.CharField("文件", max_length=300)
     original_name = models.CharField("原文件名", max_length=200)
-    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="+")
+    # An exchange import's batch; a filings import names its cycle in ``params`` instead.
+    batch = models.ForeignKey(
+        Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    params = models.JSONField("参数", default=dict, blank=True)
     unit = models.ForeignKey(
         RecommendingUnit,
         verbose_name="推荐单位",

@@ -8,6 +8,7 @@ The columns follow the form file, so a new form version needs no code here eithe
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,27 @@ class FilingsImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        """The job's result (``campaign.Job.result``): every bad row, not a sample."""
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "written": self.written,
+            "error_count": len(self.errors),
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+# Called with (stage, rows done, rows in the stage): checking, then writing.
+Progress = Callable[[str, int, int], None]
+CHECKING = "正在检查各行"
+WRITING = "正在写入"
+
+
+def _every(total: int) -> int:
+    """Report about a hundred times per stage, whatever the sheet's size."""
+    return max(1, total // 100)
 
 
 def _header(value: Any) -> str:
@@ -127,10 +149,13 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     return headers, rows
 
 
-def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> FilingsImportReport:
+def import_filings(
+    path: Path, *, actor: User, the_cycle: rules.Cycle, progress: Progress | None = None
+) -> FilingsImportReport:
     """Import the city's filings as handed in (state 已提交待审核). A city imports only its own
-    listed units; a row naming another city's unit is a row error, like a bad value."""
-    if actor.role != Role.CITY or actor.unit_id is None:
+    listed units; a row naming another city's unit is a row error, like a bad value.
+    ``progress`` (the worker's) hears of the rows checked, then of the rows written."""
+    if actor.role != Role.CITY or actor.unit_id is None or not actor.is_active:
         raise NotPermitted("只有设区市工业和信息化主管部门可以导入本市的动态管理表。")
     the_form = service.form(the_cycle.form_version)
     headers, rows = _rows(path)
@@ -157,7 +182,10 @@ def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> Filing
                 "entry_id", "state"
             )
         )
-    for number, cells in rows:
+    step = _every(len(rows))
+    for done, (number, cells) in enumerate(rows, start=1):
+        if progress and (done % step == 0 or done == len(rows)):
+            progress(CHECKING, done, len(rows))
         row = {headers[i]: cells[i] for i in range(min(len(headers), len(cells))) if headers[i]}
         errors: list[RowError] = []
         try:
@@ -202,6 +230,7 @@ def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> Filing
         report.errors.extend(errors)
     if report.errors:
         return report
+    step = _every(len(planned))
     with transaction.atomic():
         for entry, raw in planned:
             # Checked above; a race (the unit handed its table in meanwhile) rolls everything back.
@@ -212,6 +241,8 @@ def import_filings(path: Path, *, actor: User, the_cycle: rules.Cycle) -> Filing
             if result.errors:
                 raise FilingsImportError(f"{entry.name}：{'；'.join(result.errors.values())}")
             report.written += 1
+            if progress and (report.written % step == 0 or report.written == len(planned)):
+                progress(WRITING, report.written, len(planned))
         record(
             actor=actor,
             action=Action.FILINGS_IMPORTED,

@@ -15,8 +15,9 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
@@ -43,11 +44,42 @@ class JobError(Exception):
     """A refused job action; the message says why, in Chinese."""
 
 
+class JobRefused(Exception):
+    """The worker refuses the job as a whole (the actor may no longer import, or the file cannot
+    be read): nothing was written, and the same upload will not do better on a retry."""
+
+
+class _Report(Protocol):
+    @property
+    def ok(self) -> bool: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+ProgressCallback = Callable[..., None]
+
+
 def start_import(
     *, name: str, chunks: object, batch: Batch, actor: User, unit: RecommendingUnit | None
 ) -> Job:
     """Save the upload and queue its import. Side effects: a file under MEDIA_ROOT/jobs, a Job row
     and its audit event, and (after commit) a task for `greenlist worker`."""
+    return queue_job(kind=Job.Kind.IMPORT, name=name, chunks=chunks, actor=actor, unit=unit, batch=batch)
+
+
+def queue_job(
+    *,
+    kind: str,
+    name: str,
+    chunks: object,
+    actor: User,
+    unit: RecommendingUnit | None,
+    batch: Batch | None = None,
+    params: dict[str, Any] | None = None,
+) -> Job:
+    """Save an upload and queue the job of ``kind`` that imports it (see :func:`_work`). Side
+    effects: a file under MEDIA_ROOT/jobs, a Job row and its audit event, and (after commit) a
+    task for `greenlist worker`."""
     folder = Path(settings.MEDIA_ROOT) / "jobs" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     # The reader recognises a CSV's sheet by its file name, so the name is kept.
@@ -57,9 +89,21 @@ def start_import(
             handle.write(piece)
     with transaction.atomic():
         job = Job.objects.create(
-            file=str(path), original_name=name[:200], batch=batch, unit=unit, created_by=actor
+            kind=kind,
+            file=str(path),
+            original_name=name[:200],
+            batch=batch,
+            params=params or {},
+            unit=unit,
+            created_by=actor,
         )
-        record(actor=actor, action=Action.JOB_QUEUED, obj=job, unit=unit)
+        record(
+            actor=actor,
+            action=Action.JOB_QUEUED,
+            obj=job,
+            unit=unit,
+            details={"kind": kind, **(params or {})},
+        )
         job_id = job.pk
         # After commit: a worker must find the Job row the task names.
         transaction.on_commit(lambda: enqueue(job_id))
@@ -103,7 +147,9 @@ def _import(job: Job) -> Job:
     last: dict[str, Any] = {}
 
     def report_progress(sheet: str, done: int, total: int | None) -> None:
-        last.update(stage=f"正在导入“{sheet}”", done=done, total=total)
+        last.update(
+            stage=sheet if job.kind == Job.Kind.FILINGS else f"正在导入“{sheet}”", done=done, total=total
+        )
         progress.write(job, heartbeat_at=timezone.now(), **last)
 
     progress.clear(job)  # a previous attempt's figures
@@ -111,13 +157,13 @@ def _import(job: Job) -> Job:
     beating = threading.Thread(target=_beat_until, args=(job, stop), daemon=True)
     beating.start()
     try:
-        report = import_workbook(
-            Path(job.file),
-            batch=job.batch,
-            actor=job.created_by,
-            only_unit=job.unit,
-            progress=report_progress,
-        )
+        report = _work(job, report_progress)
+    except JobRefused as refusal:
+        # Not retryable: the upload goes, so the page offers no "重试" for it.
+        _finish(job, Job.Status.FAILED, stage="未导入", result={"fatal": str(refusal)}, **_figures(last))
+        Path(job.file).unlink(missing_ok=True)
+        job.refresh_from_db()
+        return job
     except BaseException as exc:
         # Whatever ended the import (an error, or the worker being stopped), its transaction was
         # rolled back; the job must still end in a state the page can show.
@@ -138,6 +184,20 @@ def _import(job: Job) -> Job:
         Path(job.file).unlink(missing_ok=True)
     job.refresh_from_db()
     return job
+
+
+def _work(job: Job, report_progress: ProgressCallback) -> _Report:
+    """The job's own work, by its kind; each imports all or nothing and reports progress."""
+    if job.kind == Job.Kind.FILINGS:
+        # Imported here: the dynamic app builds on this module, not the other way round.
+        from greenlist.dynamic.jobs import run_filings
+
+        return run_filings(job, report_progress)
+    if job.batch is None:
+        raise JobRefused("未导入：该导入任务没有所属批次，请重新上传。")
+    return import_workbook(
+        Path(job.file), batch=job.batch, actor=job.created_by, only_unit=job.unit, progress=report_progress
+    )
 
 
 def _figures(last: dict[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,6 @@ standing of listed units. Views parse, check the right and delegate to ``greenli
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,10 +16,12 @@ from django.views.decorators.http import require_POST
 
 from greenlist.accounts.models import Role, User
 from greenlist.campaign.actions import ActionRefused
+from greenlist.campaign.models import Job
 from greenlist.decisions.refusals import NotPermitted
 from greenlist.dynamic import progress, service
 from greenlist.dynamic import proposals as filing_proposals
-from greenlist.dynamic.importer import FilingsImportError, import_filings, template_bytes
+from greenlist.dynamic.importer import template_bytes
+from greenlist.dynamic.jobs import start_filings_import, upload_refusal
 from greenlist.dynamic.models import Filing, FilingState, OnSiteCheck
 from greenlist.registry.models import ProvincialListEntry
 from greenlist.rules import filing as rules
@@ -330,33 +330,35 @@ def standing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def filings_import(request: HttpRequest) -> HttpResponse:
+    """Upload → bounded inspection → a queued job; the worker imports and the job page shows its
+    progress and result (docs/dynamic-management.md, "Importing a workbook")."""
     user = require_roles(request, Role.CITY)
     the_cycle = _cycle(request)
-    report = None
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            error = "请选择要导入的 .xlsx 文件。"
-        else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "动态管理表.xlsx"
-                with path.open("wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                try:
-                    report = import_filings(path, actor=user, the_cycle=the_cycle)
-                except NotPermitted as refusal:
-                    raise PermissionDenied(str(refusal)) from refusal
-                except FilingsImportError as exc:
-                    error = str(exc)
-            if report is not None and report.ok:
-                messages.success(request, f"已导入 {report.written} 家单位的动态管理表，均为“已提交待审核”。")
-                return redirect("dynamic_home")
+        error = upload_refusal(upload)
+        if not error:
+            assert upload is not None
+            try:
+                job = start_filings_import(
+                    name=upload.name or "动态管理表.xlsx",
+                    chunks=upload.chunks(),
+                    the_cycle=the_cycle,
+                    actor=user,
+                )
+            except NotPermitted as refusal:
+                raise PermissionDenied(str(refusal)) from refusal
+            return redirect("job", pk=job.pk)
     return render(
         request,
         "web/dynamic_import.html",
-        {"cycle": the_cycle, "report": report, "error": error, "name": user_of(request).unit},
+        {
+            "cycle": the_cycle,
+            "error": error,
+            "name": user_of(request).unit,
+            "jobs": Job.objects.filter(created_by=user, kind=Job.Kind.FILINGS)[:10],
+        },
     )
 
 

@@ -237,7 +237,7 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
             "batch": batch,
             "sheets": list(BY_NAME.values()),
             "province": user.is_province,
-            "jobs": Job.objects.filter(created_by=user)[:10],
+            "jobs": Job.objects.filter(created_by=user, kind=Job.Kind.IMPORT)[:10],
         },
     )
 
