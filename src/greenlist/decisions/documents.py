@@ -9,7 +9,9 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from greenlist.campaign.attachments import report_docx
@@ -34,6 +36,7 @@ from greenlist.documents import (
     summary_table_xlsx,
 )
 from greenlist.documents.formulas import csv_row
+from greenlist.documents.layouts import DocumentLayout, load_layout
 from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
 from greenlist.registry.sync import load_province
 from greenlist.rules.vocabulary import Category, Department, ListLevel, ListStatus, ParkLevel
@@ -48,6 +51,10 @@ UNIT_EDITION_STATES: tuple[State, ...] = (
     State.PROVINCE_NOT_RECOMMENDED,
 )
 PROVINCE_EDITION_STATES: tuple[State, ...] = (State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED)
+
+
+def _layout(batch: Batch) -> DocumentLayout:
+    return load_layout(batch.parameters.document_layout, Path(settings.GREENLIST_DATA_DIR))
 
 
 def _listed_ids(batch: Batch, unit: RecommendingUnit) -> list[int]:
@@ -99,7 +106,15 @@ def _row(application: Application, listed: set[tuple[str, str]], province_wide: 
         industry_or_type=kind,
         on_provincial_list=(application.organisation.uscc, application.category) in listed,
         unit=application.unit.name if province_wide else "",
+        score=_score_text(application),
     )
+
+
+def _score_text(application: Application) -> str:
+    if application.score is None:
+        return ""
+    text = format(application.score, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def summary_table(batch: Batch, unit: RecommendingUnit | None) -> SummaryTable:
@@ -124,6 +139,7 @@ def summary_table(batch: Batch, unit: RecommendingUnit | None) -> SummaryTable:
         parks=by_category[Category.PARK],
         supply_chains=by_category[Category.SUPPLY_CHAIN],
         province_wide=unit is None,
+        layout=_layout(batch).summary_table,
     )
 
 
@@ -136,7 +152,9 @@ def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
     with unscoped():
         rows = list(recommended(batch, unit))
         opinions = {c.department: c for c in Consultation.objects.filter(batch=batch, unit=unit)}
-    names = {c.label: [a.listed_name for a in rows if a.category == c] for c in Category}
+    # The categories the batch's letter names (2025: factories and parks only).
+    wanted = {item.category for item in _layout(batch).letter.categories}
+    names = {c.label: [a.listed_name for a in rows if a.category == c] for c in Category if c.value in wanted}
     consultations = []
     for department in Department:
         opinion = opinions.get(department.value)
@@ -149,6 +167,7 @@ def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
             )
         )
     params = batch.parameters
+    layout = _layout(batch)
     return recommendation_letter_docx(
         LetterData(
             unit_name=unit.name,
@@ -161,6 +180,8 @@ def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
             consultations=consultations,
             addressee=params.source.get("issuer", "河北省工业和信息化厅"),
             notice_issuer=params.source.get("issuer", ""),
+            layout=layout.letter,
+            summary_layout=layout.summary_table,
         )
     )
 
