@@ -11,8 +11,14 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from greenlist.documents import LetterData, SummaryRow, SummaryTable, recommendation_letter_docx
-from greenlist.documents import summary_table_docx, summary_table_xlsx
+from greenlist.documents import (
+    LetterData,
+    SummaryRow,
+    SummaryTable,
+    recommendation_letter_docx,
+    summary_table_docx,
+    summary_table_xlsx,
+)
 from greenlist.documents.layouts import LayoutError, load_layout
 from greenlist.rules.batch import DATA_DIR
 
