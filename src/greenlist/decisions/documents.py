@@ -57,6 +57,15 @@ def _layout(batch: Batch) -> DocumentLayout:
     return load_layout(batch.parameters.document_layout, Path(settings.GREENLIST_DATA_DIR))
 
 
+def summary_file_name(batch: Batch, title: str, kind: str) -> str:
+    """附件1's file name: its title (the layout's) for ``title`` (a unit, or 全省)."""
+    return f"{_layout(batch).summary_table.title_for(title, batch.code)}.{kind}"
+
+
+def letter_file_name(batch: Batch, unit: RecommendingUnit) -> str:
+    return f"{unit.name}{_layout(batch).letter.title.format(year=batch.code)}.docx"
+
+
 def _listed_ids(batch: Batch, unit: RecommendingUnit) -> list[int]:
     """The unit's list in the order the city saw it: the snapshot of its submission, or, before
     it submits, its recommendations in ranking order per category."""
@@ -202,14 +211,10 @@ def pack(batch: Batch, unit: RecommendingUnit | None) -> bytes:
         manifest.append((path, applicant, uscc, category, hashlib.sha256(data).hexdigest()))
 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, unscoped():
-        add(
-            f"{title}{batch.code}年度国家绿色制造名单推荐汇总表.docx", summary_table_file(batch, unit, "docx")
-        )
-        add(
-            f"{title}{batch.code}年度国家绿色制造名单推荐汇总表.xlsx", summary_table_file(batch, unit, "xlsx")
-        )
+        for kind in ("docx", "xlsx"):
+            add(summary_file_name(batch, title, kind), summary_table_file(batch, unit, kind))
         if unit is not None:
-            add(f"{unit.name}关于推荐{batch.code}年度国家绿色制造名单的报告.docx", letter(batch, unit))
+            add(letter_file_name(batch, unit), letter(batch, unit))
         for number, application in enumerate(recommended(batch, unit), start=1):
             org = application.organisation
             folder = f"申报材料/{number:03d}_{_safe(org.name)}"
