@@ -119,7 +119,9 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
                 for i in system.indicators
             ],
             # What greenlist holds on the unit (its filing, the register) is for the city's check.
-            "cross_checks": application_cross_checks(application) if city or user.is_province else [],
+            "cross_checks": application_cross_checks(application)
+            if (city or user.is_province) and application.method == Method.SELF
+            else [],
         },
     )
 
