@@ -170,3 +170,39 @@ def test_a_2025_factory_is_scored_with_the_batchs_indicator_system(personas: Any
         )
     assert default_system(application).id == "gbt36132-2025"
     assert default_system(personas.app_y).id == "gbt36132-2018"  # 2024 unchanged
+
+
+def test_the_city_and_the_province_see_cross_checks_against_the_filing_and_the_register(
+    personas: Any,
+) -> None:
+    from greenlist.dynamic.models import Filing, FilingState
+    from greenlist.registry.models import ProvincialListEntry
+
+    with unscoped():
+        entry = ProvincialListEntry.objects.get(uscc=personas.org_y.uscc)
+        Filing.objects.create(
+            entry=entry,
+            cycle_year=2025,
+            form_version="dynamic-form-v1",
+            values={"energy_intensity": "0.40", "renewable_share": "12"},
+            state=FilingState.ACCEPTED,
+        )
+        Application.objects.filter(pk=personas.app_y.pk).update(
+            state="submitted",
+            indicators={
+                "system": "gbt36132-2025",
+                "indicators": {
+                    "EN1": {"value": "0.30", "unit": "tce/万元"},
+                    "EN3": {"value": "14", "unit": "%"},  # 2 points from 12: within the threshold
+                },
+            },
+        )
+    url = f"/applications/{personas.app_y.pk}/indicators/"
+    for who in ("city_b", "province"):
+        text = personas.client(getattr(personas, who)).get(url, {"system": "gbt36132-2025"}).content.decode()
+        assert "自评价EN1填报0.3吨标准煤/万元，低于2025年度动态管理表" in text
+        assert "可再生能源使用比例" not in text
+        # the register holds another name for Y's code (the personas' list entries are numbered)
+        assert f"申报名称“{personas.org_y.name}”与名录记载的名称“{entry.name}”不一致" in text
+    own = personas.client(personas.applicant_y).get(url, {"system": "gbt36132-2025"}).content.decode()
+    assert "动态管理表" not in own

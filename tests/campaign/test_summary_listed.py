@@ -76,3 +76,39 @@ def test_the_park_row_names_the_park_not_its_management_body(personas, make_appl
     book = load_workbook(BytesIO(summary_table_file(personas.app_x.batch, body.unit, "xlsx")))
     values = {str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None}
     assert "石家庄某经济开发区" in values and "石家庄某经济开发区管理委员会" not in values
+
+
+def test_the_2025_batch_writes_its_own_layout_with_the_self_evaluation_score(personas, make_application):
+    from io import BytesIO
+
+    from docx import Document
+
+    from greenlist.decisions.documents import letter, summary_table_file
+    from tests.factories import listed_factory
+
+    with unscoped():
+        org = listed_factory("石家庄市", "石家庄丙钢铁有限公司")
+        Application.objects.create(
+            batch=Batch.current("2025"),
+            organisation=org,
+            unit=org.unit,
+            category="factory",
+            method="self",
+            industry="钢铁",
+            score="86.50",
+            state="city_recommended",
+        )
+        batch = Batch.current("2025")
+    tables = Document(BytesIO(summary_table_file(batch, org.unit, "docx"))).tables
+    assert [t.rows[0].cells[0].text for t in tables] == ["绿色工厂推荐名单", "绿色工业园区推荐名单"]
+    assert [c.text for c in tables[0].rows[1].cells] == [
+        "序号",
+        "工厂名称",
+        "行业",
+        "自评价得分",
+        "是否列入省级绿色名单",
+    ]
+    assert [c.text for c in tables[0].rows[2].cells] == ["1", "石家庄丙钢铁有限公司", "钢铁", "86.5", "是"]
+    text = "\n".join(p.text for p in Document(BytesIO(letter(batch, org.unit))).paragraphs)
+    assert "（一）绿色工厂（1家）：石家庄丙钢铁有限公司。" in text
+    assert "绿色供应链管理企业" not in text

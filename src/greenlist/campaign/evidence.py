@@ -21,8 +21,11 @@ from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.attachments import attach
 from greenlist.campaign.models import Application, Attachment, IndicatorCheck
 from greenlist.campaign.workflow import State
+from greenlist.rules.cross_checks import CLAUSES as CROSS_CLAUSES
+from greenlist.rules.cross_checks import FiledTable, load_map, xc2_filing, xc3_register
 from greenlist.rules.factory import energy_level, product_key
 from greenlist.rules.facts import EnergyLevel
+from greenlist.rules.vocabulary import Category, Method
 
 # The city checks what was submitted to it, before it decides.
 CHECKABLE_STATES = (State.SUBMITTED, State.CITY_REVIEW)
@@ -115,8 +118,10 @@ def record_check(
 
 @dataclass(frozen=True)
 class CrossCheck:
-    indicator: str
+    indicator: str  # empty where the check is on the application as a whole (the register)
     message: str  # Chinese, names both values and where the second comes from
+    rule: str = "XC1"  # greenlist.rules.cross_checks: XC1 energy table, XC2 filing, XC3 register
+    basis: str = CROSS_CLAUSES["XC1"]
 
 
 def _number(raw: Any) -> Decimal | None:
@@ -177,9 +182,62 @@ def cross_checks(
     return found
 
 
+def last_filed_table(application: Application) -> FiledTable | None:
+    """The unit's latest handed-in dynamic-management table of the application's category."""
+    from greenlist.dynamic.models import Filing, FilingState
+    from greenlist.dynamic.service import form
+    from greenlist.rules.filing import CycleFileError
+
+    filing = (
+        Filing.unscoped.filter(uscc=application.organisation.uscc, entry__category=application.category)
+        .exclude(state=FilingState.DRAFT)
+        .order_by("-cycle_year", "-pk")
+        .first()
+    )
+    if filing is None:
+        return None
+    try:
+        return FiledTable(filing.cycle_year, form(filing.form_version), dict(filing.values or {}))
+    except (CycleFileError, OSError):
+        return None  # a filing of a form version no longer on disk: nothing to compare with
+
+
+def register_cross_checks(application: Application) -> list[CrossCheck]:
+    from greenlist.registry.models import FormerName
+    from greenlist.screening.facts import list_entries
+
+    uscc = application.organisation.uscc
+    batch = application.batch.parameters
+    required = batch.listing_required if batch.on("L1") else None
+    known = list(FormerName.objects.filter(uscc=uscc).values_list("name", flat=True))
+    # A park's entry may carry the park's own name while its applicant is the management body.
+    known += [application.park_name] if application.park_name else []
+    return [
+        CrossCheck("", finding.message, finding.rule, finding.clause)
+        for finding in xc3_register(
+            application.organisation.name,
+            Category(application.category),
+            required,
+            list_entries([uscc]),
+            known,
+        )
+    ]
+
+
 def application_cross_checks(application: Application) -> list[CrossCheck]:
+    """Every cross-check of one application: the energy-level table (XC1), last year's dynamic
+    filing (XC2, self-evaluation only) and the register (XC3)."""
     from greenlist.registry.reference import current_energy_levels
 
-    return cross_checks(
+    found = cross_checks(
         application.indicators, application.product, application.unit_energy, current_energy_levels()
     )
+    stored = application.indicators or {}
+    if application.method == Method.SELF and stored.get("indicators"):
+        found += [
+            CrossCheck(str(f.evidence["indicator"]), f.message, f.rule, f.clause)
+            for f in xc2_filing(
+                str(stored.get("system", "")), stored["indicators"], last_filed_table(application), load_map()
+            )
+        ]
+    return found + register_cross_checks(application)

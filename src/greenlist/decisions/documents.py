@@ -9,7 +9,9 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from greenlist.campaign.attachments import report_docx
@@ -34,6 +36,7 @@ from greenlist.documents import (
     summary_table_xlsx,
 )
 from greenlist.documents.formulas import csv_row
+from greenlist.documents.layouts import DocumentLayout, load_layout
 from greenlist.registry.models import ProvincialListEntry, RecommendingUnit
 from greenlist.registry.sync import load_province
 from greenlist.rules.vocabulary import Category, Department, ListLevel, ListStatus, ParkLevel
@@ -48,6 +51,19 @@ UNIT_EDITION_STATES: tuple[State, ...] = (
     State.PROVINCE_NOT_RECOMMENDED,
 )
 PROVINCE_EDITION_STATES: tuple[State, ...] = (State.CITY_RECOMMENDED, State.PROVINCE_RECOMMENDED)
+
+
+def _layout(batch: Batch) -> DocumentLayout:
+    return load_layout(batch.parameters.document_layout, Path(settings.GREENLIST_DATA_DIR))
+
+
+def summary_file_name(batch: Batch, title: str, kind: str) -> str:
+    """附件1's file name: its title (the layout's) for ``title`` (a unit, or 全省)."""
+    return f"{_layout(batch).summary_table.title_for(title, batch.code)}.{kind}"
+
+
+def letter_file_name(batch: Batch, unit: RecommendingUnit) -> str:
+    return f"{unit.name}{_layout(batch).letter.title.format(year=batch.code)}.docx"
 
 
 def _listed_ids(batch: Batch, unit: RecommendingUnit) -> list[int]:
@@ -99,7 +115,15 @@ def _row(application: Application, listed: set[tuple[str, str]], province_wide: 
         industry_or_type=kind,
         on_provincial_list=(application.organisation.uscc, application.category) in listed,
         unit=application.unit.name if province_wide else "",
+        score=_score_text(application),
     )
+
+
+def _score_text(application: Application) -> str:
+    if application.score is None:
+        return ""
+    text = format(application.score, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def summary_table(batch: Batch, unit: RecommendingUnit | None) -> SummaryTable:
@@ -124,6 +148,7 @@ def summary_table(batch: Batch, unit: RecommendingUnit | None) -> SummaryTable:
         parks=by_category[Category.PARK],
         supply_chains=by_category[Category.SUPPLY_CHAIN],
         province_wide=unit is None,
+        layout=_layout(batch).summary_table,
     )
 
 
@@ -136,7 +161,9 @@ def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
     with unscoped():
         rows = list(recommended(batch, unit))
         opinions = {c.department: c for c in Consultation.objects.filter(batch=batch, unit=unit)}
-    names = {c.label: [a.listed_name for a in rows if a.category == c] for c in Category}
+    # The categories the batch's letter names (2025: factories and parks only).
+    wanted = {item.category for item in _layout(batch).letter.categories}
+    names = {c.label: [a.listed_name for a in rows if a.category == c] for c in Category if c.value in wanted}
     consultations = []
     for department in Department:
         opinion = opinions.get(department.value)
@@ -149,6 +176,7 @@ def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
             )
         )
     params = batch.parameters
+    layout = _layout(batch)
     return recommendation_letter_docx(
         LetterData(
             unit_name=unit.name,
@@ -161,6 +189,8 @@ def letter(batch: Batch, unit: RecommendingUnit) -> bytes:
             consultations=consultations,
             addressee=params.source.get("issuer", "河北省工业和信息化厅"),
             notice_issuer=params.source.get("issuer", ""),
+            layout=layout.letter,
+            summary_layout=layout.summary_table,
         )
     )
 
@@ -181,14 +211,10 @@ def pack(batch: Batch, unit: RecommendingUnit | None) -> bytes:
         manifest.append((path, applicant, uscc, category, hashlib.sha256(data).hexdigest()))
 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, unscoped():
-        add(
-            f"{title}{batch.code}年度国家绿色制造名单推荐汇总表.docx", summary_table_file(batch, unit, "docx")
-        )
-        add(
-            f"{title}{batch.code}年度国家绿色制造名单推荐汇总表.xlsx", summary_table_file(batch, unit, "xlsx")
-        )
+        for kind in ("docx", "xlsx"):
+            add(summary_file_name(batch, title, kind), summary_table_file(batch, unit, kind))
         if unit is not None:
-            add(f"{unit.name}关于推荐{batch.code}年度国家绿色制造名单的报告.docx", letter(batch, unit))
+            add(letter_file_name(batch, unit), letter(batch, unit))
         for number, application in enumerate(recommended(batch, unit), start=1):
             org = application.organisation
             folder = f"申报材料/{number:03d}_{_safe(org.name)}"

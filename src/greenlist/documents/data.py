@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from greenlist.documents.layouts import LetterLayout, SummaryLayout, load_layout
+
 # 第三方机构名称 for a self-evaluated applicant: the notice's column has no other place to say so,
 # and an empty cell in a sealed table reads as "forgotten".
 SELF_EVALUATION_TEXT = "自评价"
@@ -29,6 +31,7 @@ class SummaryRow:
     industry_or_type: str
     on_provincial_list: bool
     unit: str = ""
+    score: str = ""  # the self-evaluation score, where the layout has a 自评价得分 column
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,25 @@ class SummaryTable:
     supply_chains: Sequence[SummaryRow] = ()
     province_wide: bool = False
     date: dt.date | None = None
+    # The batch's layout (data/layouts/); None: the 2024 notice's 附件1.
+    layout: SummaryLayout | None = None
+
+    @property
+    def shape(self) -> SummaryLayout:
+        return self.layout or load_layout().summary_table
+
+    @property
+    def edition(self) -> str:
+        return "province" if self.province_wide else "unit"
 
     @property
     def title(self) -> str:
-        return f"{self.unit_name}{self.year}年度国家绿色制造名单推荐汇总表"
+        return self.shape.title_for(self.unit_name, self.year)
+
+    def rows_of(self, category: str) -> Sequence[SummaryRow]:
+        return {"factory": self.factories, "park": self.parks, "supply_chain": self.supply_chains}.get(
+            category, ()
+        )
 
 
 @dataclass(frozen=True)
@@ -92,7 +110,14 @@ class LetterData:
     attachments: Sequence[str] = ()
     contact_person: str = ""
     contact_phone: str = ""
+    # The batch's layouts (data/layouts/); None: the 2024 ones.
+    layout: LetterLayout | None = None
+    summary_layout: SummaryLayout | None = None
+
+    @property
+    def shape(self) -> LetterLayout:
+        return self.layout or load_layout().letter
 
     @property
     def summary_table_title(self) -> str:
-        return f"{self.unit_name}{self.year}年度国家绿色制造名单推荐汇总表"
+        return (self.summary_layout or load_layout().summary_table).title_for(self.unit_name, self.year)

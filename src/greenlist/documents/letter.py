@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from greenlist.documents.data import Consultation, LetterData
+from greenlist.documents.layouts import LetterLayout, load_layout
 from greenlist.documents.styles import (
     SANHAO,
     date_text,
@@ -20,14 +21,14 @@ from greenlist.documents.styles import (
     set_indent,
 )
 
-# Categories in the notice's order, with the measure word each takes (parks are 个, firms 家).
-CATEGORY_MEASURES = {"绿色工厂": "家", "绿色工业园区": "个", "绿色供应链管理企业": "家"}
+# The categories in the notice's order, with the measure word each takes (parks are 个, firms
+# 家), the title and the batch's own sentences come from the layout file (data/layouts/).
 _ORDINALS = "一二三四五六七八九十"
 PENDING = "【待反馈】"
 
 
-def letter_title(year: str) -> str:
-    return f"关于推荐{year}年度国家绿色制造名单的报告"
+def letter_title(year: str, layout: LetterLayout | None = None) -> str:
+    return (layout or load_layout().letter).title.format(year=year)
 
 
 def _we(bureau: str) -> str:
@@ -36,8 +37,9 @@ def _we(bureau: str) -> str:
 
 
 def _categories(data: LetterData) -> list[str]:
-    known = [label for label in CATEGORY_MEASURES if label in data.counts or label in data.recommended]
-    others = [label for label in [*data.counts, *data.recommended] if label not in CATEGORY_MEASURES]
+    measures = data.shape.measures
+    known = [label for label in measures if label in data.counts or label in data.recommended]
+    others = [label for label in [*data.counts, *data.recommended] if label not in measures]
     return known + list(dict.fromkeys(others))
 
 
@@ -51,7 +53,8 @@ def counts_sentence(data: LetterData) -> str:
     """“共推荐12家（个），其中绿色工厂8家、绿色工业园区2个、绿色供应链管理企业2家。”"""
     labels = _categories(data)
     total = sum(_count(data, label) for label in labels)
-    parts = [f"{label}{_count(data, label)}{CATEGORY_MEASURES.get(label, '家')}" for label in labels]
+    measures = data.shape.measures
+    parts = [f"{label}{_count(data, label)}{measures.get(label, '家')}" for label in labels]
     return f"共推荐{total}家（个），其中{'、'.join(parts)}（名单详见附件1）。"
 
 
@@ -74,7 +77,7 @@ def _departments(consultations: Sequence[Consultation]) -> str:
 
 def recommendation_letter_docx(data: LetterData) -> bytes:
     """The draft letter as a Word document."""
-    title = letter_title(data.year)
+    title = letter_title(data.year, data.shape)
     document = new_document(title, data.bureau)
     paragraph(document, "GLTitle", title)
     paragraph(document, "GLPlain")
@@ -85,8 +88,8 @@ def recommendation_letter_docx(data: LetterData) -> bytes:
         document,
         "GLBody",
         f"根据{issuer}《{data.notice_title}》要求，{we}按照“优中选优、宁缺毋滥”的原则，组织开展了"
-        f"{data.unit_name}{data.year}年度国家绿色制造名单推荐工作。经企业（园区）自愿申报、第三方机构"
-        f"评价或自评价、{we}审核，现将推荐情况报告如下：",
+        f"{data.unit_name}{data.year}年度国家绿色制造名单推荐工作。{data.shape.process.format(we=we)}，"
+        "现将推荐情况报告如下：",
     )
 
     paragraph(document, "GLHeading1", "一、推荐情况")
@@ -94,7 +97,7 @@ def recommendation_letter_docx(data: LetterData) -> bytes:
     for position, label in enumerate(_categories(data)):
         names = list(data.recommended.get(label, ()))
         count = _count(data, label)
-        measure = CATEGORY_MEASURES.get(label, "家")
+        measure = data.shape.measures.get(label, "家")
         listing = "、".join(names) if names else ("无" if count == 0 else "（名单详见附件1）")
         paragraph(document, "GLBody", f"（{_ORDINALS[position]}）{label}（{count}{measure}）：{listing}。")
 
@@ -112,12 +115,7 @@ def recommendation_letter_docx(data: LetterData) -> bytes:
         paragraph(document, "GLBody", "各部门均同意推荐，无不同意见。")
 
     paragraph(document, "GLHeading1", "三、有关说明")
-    paragraph(
-        document,
-        "GLBody",
-        "推荐名单内的企业（园区）申报资料（第三方评价报告或自评价报告）纸质版、电子版各一份随文报送，"
-        "并已通过“工业节能与绿色发展管理平台”报送。",
-    )
+    paragraph(document, "GLBody", data.shape.materials)
     paragraph(document, "GLBody", "特此报告。")
 
     paragraph(document, "GLPlain")

@@ -31,6 +31,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from greenlist.documents.data import NONE_TEXT, SELF_EVALUATION_TEXT, SummaryRow, SummaryTable
 from greenlist.documents.formulas import set_cell
+from greenlist.documents.layouts import Column
 from greenlist.documents.styles import (
     BODY_FONT,
     HEADING_FONT,
@@ -40,7 +41,6 @@ from greenlist.documents.styles import (
     MARGIN_TOP_MM,
     SANHAO,
     TABLE_FONT,
-    TEXT_WIDTH_MM,
     TITLE_FONT,
     WUHAO,
     XIAOER,
@@ -53,58 +53,50 @@ from greenlist.documents.styles import (
     twips,
 )
 
-# (sub-table title, name column, industry-or-type column), in the notice's order.
-SECTIONS = (
-    ("绿色工厂推荐名单", "工厂名称", "行业"),
-    ("绿色工业园区推荐名单", "园区名称", "类型"),
-    ("绿色供应链管理企业推荐名单", "企业名称", "行业"),
-)
-EVALUATOR_HEADER = "第三方机构名称"
-LISTED_HEADER = "是否列入省级绿色名单"
-UNIT_HEADER = "推荐单位"
-SERIAL_HEADER = "序号"
 SEAL_TEXT = "（单位公章）"
-
-# Column widths in mm, summing to the 156mm text width so no table runs into the margin.
-_WIDTHS = (10, 50, 42, 28, 26)
-_WIDTHS_PROVINCE = (10, 18, 41, 36, 27, 24)
-assert sum(_WIDTHS) == sum(_WIDTHS_PROVINCE) == TEXT_WIDTH_MM
+# The columns, their headers and widths, the sub-tables and the title come from the batch's
+# layout file (data/layouts/, documents.layouts); the 2024 file holds the notice's 附件1.
 
 # XML 1.0 forbids these control characters; names pasted from other systems sometimes carry them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def headers(name_header: str, kind_header: str, province_wide: bool) -> list[str]:
-    """The notice's columns of one sub-table (plus 推荐单位 in the province-wide edition)."""
-    unit = [UNIT_HEADER] if province_wide else []
-    return [SERIAL_HEADER, *unit, name_header, EVALUATOR_HEADER, kind_header, LISTED_HEADER]
+def _value(field: str, position: int, row: SummaryRow) -> str:
+    if field == "serial":
+        return str(position)
+    if field == "evaluator":
+        return row.evaluator or SELF_EVALUATION_TEXT
+    if field == "on_provincial_list":
+        return "是" if row.on_provincial_list else "否"
+    return str(getattr(row, field))
 
 
-def row_cells(position: int, row: SummaryRow, province_wide: bool) -> list[str]:
-    unit = [row.unit] if province_wide else []
-    return [
-        str(position),
-        *unit,
-        row.name,
-        row.evaluator or SELF_EVALUATION_TEXT,
-        row.industry_or_type,
-        "是" if row.on_provincial_list else "否",
-    ]
+def row_cells(position: int, row: SummaryRow, columns: Sequence[Column]) -> list[str]:
+    return [_value(c.field, position, row) for c in columns]
 
 
-def _rows(table: SummaryTable, rows: Sequence[SummaryRow]) -> list[list[str]]:
+def _rows(columns: Sequence[Column], rows: Sequence[SummaryRow]) -> list[list[str]]:
     if not rows:
         # An empty sub-table keeps one row saying 无, so the sealed page shows nothing was cut off.
-        return [["", *([""] if table.province_wide else []), NONE_TEXT, "", "", ""]]
-    return [row_cells(i, row, table.province_wide) for i, row in enumerate(rows, start=1)]
+        return [[NONE_TEXT if c.field == "name" else "" for c in columns]]
+    return [row_cells(i, row, columns) for i, row in enumerate(rows, start=1)]
 
 
 def _sections(table: SummaryTable) -> list[tuple[str, list[str], list[list[str]]]]:
-    groups = (table.factories, table.parks, table.supply_chains)
+    layout, edition = table.shape, table.edition
+    columns = layout.columns_of(edition)
     return [
-        (title, headers(name, kind, table.province_wide), _rows(table, rows))
-        for (title, name, kind), rows in zip(SECTIONS, groups, strict=True)
+        (section.title, layout.headers(section, edition), _rows(columns, table.rows_of(section.category)))
+        for section in layout.sections
     ]
+
+
+def _docx_widths(table: SummaryTable) -> tuple[int, ...]:
+    return tuple(c.width_mm[table.edition] for c in table.shape.columns_of(table.edition))
+
+
+def _xlsx_widths(table: SummaryTable) -> tuple[int, ...]:
+    return tuple(c.xlsx_width[table.edition] for c in table.shape.columns_of(table.edition))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,12 +155,12 @@ def _table_xml(title: str, header: list[str], rows: list[list[str]], widths_mm: 
 def summary_table_docx(table: SummaryTable) -> bytes:
     """附件1 as a Word document: A4 portrait, bordered tables, headers repeated on every page."""
     document = new_document(table.title, table.bureau)
-    paragraph(document, "GLLabel", "附件1")
+    paragraph(document, "GLLabel", table.shape.label)
     title = paragraph(document, "GLTitle", table.title)
     # 小二 rather than the letter's 二号: the attachment's title then fits one line of the 156mm block.
     title.runs[0].font.size = Pt(XIAOER)
     body = document.element.body
-    widths = _WIDTHS_PROVINCE if table.province_wide else _WIDTHS
+    widths = _docx_widths(table)
     for index, (section_title, header, rows) in enumerate(_sections(table)):
         # A paragraph between tables: two adjacent tables would merge into one in Word.
         spacer = paragraph(document, "GLTableText")
@@ -196,8 +188,6 @@ def _font(font: FontChoice, size: float, bold: bool = False) -> Font:
 
 # Excel column widths, in widths of the default font's digit 0 (a Chinese character takes about
 # two); the page is fitted to the width when printed, so only the proportions matter.
-_XLSX_WIDTHS = (6, 34, 30, 16, 12)
-_XLSX_WIDTHS_PROVINCE = (6, 10, 32, 28, 16, 12)
 _LINE_PT = 14.0  # one line of 五号 text in a cell
 
 
@@ -221,7 +211,7 @@ def summary_table_xlsx(table: SummaryTable) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "推荐汇总表"
-    widths = _XLSX_WIDTHS_PROVINCE if table.province_wide else _XLSX_WIDTHS
+    widths = _xlsx_widths(table)
     columns = len(widths)
     last = get_column_letter(columns)
     for index, width in enumerate(widths, start=1):
@@ -242,7 +232,7 @@ def summary_table_xlsx(table: SummaryTable) -> bytes:
                 cell.border = border
         sheet.row_dimensions[row].height = height
 
-    set_cell(sheet.cell(row=1, column=1), "附件1").font = _font(HEADING_FONT, SANHAO)
+    set_cell(sheet.cell(row=1, column=1), table.shape.label).font = _font(HEADING_FONT, SANHAO)
     merged(2, table.title, _font(TITLE_FONT, XIAOER), 36, centre, bordered=False)
     row = 3
     for section_title, header, rows in _sections(table):

@@ -24,7 +24,7 @@ class OrganisationAdmin(ProvinceAdmin):
 
 @admin.register(models.Evaluator)
 class EvaluatorAdmin(ProvinceAdmin):
-    list_display = ["name", "uscc", "declaration_signed_at"]
+    list_display = ["name", "uscc", "legal_entity_uscc"]
     search_fields = ["name", "uscc"]
 
 

@@ -98,7 +98,6 @@ class Evaluator(NormalisedNameMixin):
     # Empty for a legal entity itself. A uscc, not a foreign key: a branch may be imported before
     # (or without) its legal entity's own row.
     legal_entity_uscc = models.CharField("所属法人统一社会信用代码", max_length=18, blank=True, db_index=True)
-    declaration_signed_at = models.DateTimeField("无结果承诺声明签署时间", null=True, blank=True)
 
     @property
     def entity_uscc(self) -> str:

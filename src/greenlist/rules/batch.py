@@ -158,7 +158,8 @@ class Batch:
     pass_mark: PassMark | None = None
     indicator_systems: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INDICATOR_SYSTEMS))
     key_industry_routing: KeyIndustryRouting | None = None
-    summary_table: str = "hebei-2024-annex1"
+    # The summary table's and the letter's layout (data/layouts/<name>.yaml).
+    document_layout: str = "hebei-2024"
     # L1: the list level an applicant must already be on (same category), and the level this round
     # lists into (an applicant already there is not listed twice); None where the batch has no L1.
     listing_required: str | None = None
@@ -327,8 +328,8 @@ def _shape(data: dict[str, Any], tz: ZoneInfo, deadline: dt.datetime) -> dict[st
             general=str(routing["general"]),
             confidence=str(routing.get("confidence", "C")),
         )
-    if "summary_table" in data:
-        shape["summary_table"] = str(data["summary_table"])
+    if "document_layout" in data:
+        shape["document_layout"] = str(data["document_layout"])
     if "platform_export" in data:
         shape["platform_export"] = str(data["platform_export"])
     return shape

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from greenlist.rules import (
+    cross_checks,
     evaluators,
     exclusions,
     factory,
@@ -169,6 +170,15 @@ DYNAMIC_RULES: tuple[RuleSpec, ...] = (
     ),
     RuleSpec("DM3", filing.DM_TITLES["DM3"], (_W,), "filing", filing.dm3_indicators, ("fields",)),
     RuleSpec("DM4", filing.DM_TITLES["DM4"], (_W,), "filing", filing.dm4_changes, ("fields",)),
+)
+
+# The cross-checks of a self-evaluation against what greenlist holds (XC1 energy-level table,
+# XC2 last year's dynamic filing, XC3 the register). Warnings on the indicator page for the city
+# and the province, never part of a screening verdict; clauses from ``cross_checks.CLAUSES``.
+CROSS_CHECK_RULES: tuple[RuleSpec, ...] = (
+    RuleSpec("XC1", cross_checks.TITLES["XC1"], (_W,), "application", factory.energy_level, ()),
+    RuleSpec("XC2", cross_checks.TITLES["XC2"], (_W,), "application", cross_checks.xc2_filing, ()),
+    RuleSpec("XC3", cross_checks.TITLES["XC3"], (_W,), "application", cross_checks.xc3_register, ()),
 )
 
 

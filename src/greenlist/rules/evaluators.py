@@ -122,7 +122,6 @@ def legal_entities(evaluators: Iterable[Evaluator]) -> dict[str, Evaluator]:
             name=head.name,
             diagnoses=tuple(d for e in group for d in e.diagnoses),
             blacklist=tuple(b for e in group for b in e.blacklist),
-            declaration_signed=head.declaration_signed,
         )
     return merged
 

@@ -131,7 +131,6 @@ class Evaluator:
     name: str
     diagnoses: tuple[Diagnosis, ...] = ()
     blacklist: tuple[BlacklistEntry, ...] = ()
-    declaration_signed: bool = False  # the evaluator's own V4 declaration, if recorded
     # 所属法人统一社会信用代码: set on a branch (分公司, 分支机构); empty on a legal entity itself.
     legal_entity_uscc: str = ""
 

@@ -347,7 +347,6 @@ def evaluator_facts(usccs: Collection[str] | None = None) -> list[facts.Evaluato
             name=e.name,
             diagnoses=tuple(diagnoses[e.pk]),
             blacklist=tuple(blacklist[e.uscc]),
-            declaration_signed=e.declaration_signed_at is not None,
             legal_entity_uscc=e.legal_entity_uscc,
         )
         for e in evaluators

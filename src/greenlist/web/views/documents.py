@@ -24,7 +24,14 @@ from greenlist.campaign.attachments import (
 )
 from greenlist.campaign.evidence import attach_evidence
 from greenlist.campaign.models import Attachment, ExperienceReport
-from greenlist.decisions.documents import letter, pack, recommended, summary_table_file
+from greenlist.decisions.documents import (
+    letter,
+    letter_file_name,
+    pack,
+    recommended,
+    summary_file_name,
+    summary_table_file,
+)
 from greenlist.documents import READING_RULES, check_report
 from greenlist.registry.models import RecommendingUnit
 from greenlist.rules.report import r2_report_limits
@@ -91,15 +98,11 @@ def document_file(request: HttpRequest, name: str) -> HttpResponse:
     title = unit.name if unit else "全省"
     if name in ("summary-table.docx", "summary-table.xlsx"):
         kind = name.rsplit(".", 1)[1]
-        return download(
-            summary_table_file(batch, unit, kind), f"{title}{batch.code}年度国家绿色制造名单推荐汇总表.{kind}"
-        )
+        return download(summary_table_file(batch, unit, kind), summary_file_name(batch, title, kind))
     if name == "letter.docx":
         if unit is None:
             raise Http404("推荐意见按推荐单位生成，请先选择推荐单位。")
-        return download(
-            letter(batch, unit), f"{unit.name}关于推荐{batch.code}年度国家绿色制造名单的报告.docx"
-        )
+        return download(letter(batch, unit), letter_file_name(batch, unit))
     if name == "pack.zip":
         return download(pack(batch, unit), f"{title}{batch.code}年度国家绿色制造名单报送材料.zip")
     raise Http404("文件不存在。")

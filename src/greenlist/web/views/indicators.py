@@ -118,7 +118,10 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
                 {"indicator": i, "files": files.get(i.id, []), "check": checks.get(i.id)}
                 for i in system.indicators
             ],
-            "cross_checks": application_cross_checks(application),
+            # What greenlist holds on the unit (its filing, the register) is for the city's check.
+            "cross_checks": application_cross_checks(application)
+            if (city or user.is_province) and application.method == Method.SELF
+            else [],
         },
     )
 
