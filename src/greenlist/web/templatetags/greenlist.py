@@ -82,7 +82,9 @@ _OFFICIAL_WORDS = (
 # Pointers into the project's own notes (docs/sources.md §4, reference §3.2): not for officials.
 _DEV_REFERENCE = re.compile(r"(?:docs/[\w.-]+|reference)\s*§\s*[\d.]*\d[：:；;，,]?\s*")
 # A path into the shared notes ("见 shared/reference/x.md §4 “公示 period”"), with its lead-in.
-_DEV_PATH = re.compile(r"[，,]?\s*(?:见|同上)?\s*(?:shared/)?(?:docs|reference)/[\w./-]+(?:\s*§\s*[\d.]*\d)?(?:\s*“[^”]*”)?")
+_DEV_PATH = re.compile(
+    r"[，,]?\s*(?:见|同上)?\s*(?:shared/)?(?:docs|reference)/[\w./-]+(?:\s*§\s*[\d.]*\d)?(?:\s*“[^”]*”)?"
+)
 
 
 @register.filter
