@@ -8,9 +8,14 @@ from typing import Any
 
 import pytest
 
+from greenlist.accounts.models import User
 from greenlist.campaign.models import Application
 from greenlist.demo.load import PASSWORD
+from greenlist.dynamic import service
+from greenlist.dynamic.models import Filing
+from greenlist.registry.models import ProvincialListEntry
 from greenlist.scoping import unscoped
+from greenlist.selection.models import PublicNotice, ReviewAssignment, ReviewMeeting
 from tests.browser.quality import page_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,21 +30,52 @@ def _pages() -> dict[str, list[str]]:
         )
         app = own.first()
         city_app = Application.objects.filter(unit__code="shijiazhuang").values_list("pk", flat=True).first()
+        listed = ProvincialListEntry.objects.filter(unit__code="shijiazhuang").values_list("pk", flat=True)[0]
+        filing = Filing.objects.filter(
+            unit__code="shijiazhuang", cycle_year=service.cycle().year
+        ).values_list("pk", flat=True)[0]
+        meeting = ReviewMeeting.objects.values_list("pk", flat=True)[0]
+        notice = PublicNotice.objects.values_list("pk", flat=True)[0]
+        sheet = ReviewAssignment.objects.filter(
+            expert__user__username="expert", withdrawn_at__isnull=True
+        ).values_list("pk", flat=True)[0]
+        # A listed unit whose login files this cycle's table (the applicant's dynamic form).
+        entry = (
+            service.entries(service.cycle())
+            .filter(uscc__in=User.objects.filter(role="applicant").values("organisation__uscc"))
+            .first()
+        )
+        assert entry is not None
+        filer = User.objects.filter(role="applicant", organisation__uscc=entry.uscc).values_list(
+            "username", flat=True
+        )[0]
+    register = ["/lists/", f"/lists/{listed}/", "/lists/cultivation/"]
+    dynamic = ["/dynamic/", f"/dynamic/filings/{filing}/", "/dynamic/progress/", "/dynamic/standing/"]
     mine = [f"/applications/{app}/", f"/applications/{app}/indicators/", f"/applications/{app}/report/"]
     return {
         "province": [
             "/", "/applications/", "/screening/", "/ranking/", "/selection/", "/units/", "/rulings/",
             "/audit/", "/documents/", "/rules/", "/reference/", "/import/", "/help/",
+            *register, "/lists/proposals/", *dynamic,
+            "/review/experts/", "/review/assignments/", "/review/meetings/", f"/review/meetings/{meeting}/",
+            "/notices/", f"/notices/{notice}/", "/screening/?batch=2025", "/rules/?batch=2025",
+            "/applications/?batch=2025", "/ranking/?batch=2025",
         ],
         "city_shijiazhuang": [
             "/", "/applications/", "/unit/", "/screening/", "/ranking/", "/documents/",
             "/unit/registrations/", f"/applications/{city_app}/",
+            "/applications/bulk/", "/unit/opinions/", *register, "/lists/proposals/", *dynamic, "/dynamic/import/",
         ],
         "city_tangshan": ["/", "/unit/"],
+        "city_handan": ["/", "/unit/opinions/"],
         "dept_shijiazhuang_ecology_environment": ["/", "/unit/"],
+        "dept_handan_market_regulation": ["/", "/unit/opinions/"],
         "applicant": ["/", "/applications/", *mine],
+        "applicant_returned": ["/", "/applications/"],
+        filer: ["/", f"/dynamic/entries/{entry.pk}/file/"],
         "evaluator": ["/", "/evaluator/"],
-        "": ["/login/", "/register/", "/password-reset/"],  # not logged in
+        "expert": ["/", "/review/", f"/review/sheets/{sheet}/"],
+        "": ["/login/", "/register/", "/password-reset/", f"/gongshi/{notice}/"],  # not logged in
     }  # fmt: skip
 
 
@@ -71,7 +107,7 @@ def test_every_role_reads_its_pages_on_a_laptop_and_a_phone(demo, browser, live_
             finally:
                 context.close()
             problems += [f"{username} @{width} console: {e}" for e in errors]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_on_a_phone_the_navigation_folds_into_a_menu_and_a_skip_link_leads_to_the_page(

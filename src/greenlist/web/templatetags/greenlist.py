@@ -81,6 +81,10 @@ _OFFICIAL_WORDS = (
 
 # Pointers into the project's own notes (docs/sources.md §4, reference §3.2): not for officials.
 _DEV_REFERENCE = re.compile(r"(?:docs/[\w.-]+|reference)\s*§\s*[\d.]*\d[：:；;，,]?\s*")
+# A path into the shared notes ("见 shared/reference/x.md §4 “公示 period”"), with its lead-in.
+_DEV_PATH = re.compile(
+    r"[，,]?\s*(?:见|同上)?\s*(?:shared/)?(?:docs|reference)/[\w./-]+(?:\s*§\s*[\d.]*\d)?(?:\s*“[^”]*”)?"
+)
 
 
 @register.filter
@@ -89,6 +93,7 @@ def official(text: Any) -> str:
     result = str(text or "")
     for old, new in _OFFICIAL_WORDS:
         result = result.replace(old, new)
+    result = _DEV_PATH.sub("", result)
     result = _DEV_REFERENCE.sub("", result)
     return result.replace("（）", "").replace("()", "").strip()
 
@@ -101,6 +106,20 @@ def audit_sentences(details: Any) -> list[str]:
     return sentences(details)
 
 
+def _person(user: Any) -> str:
+    scope = user.scope_label or user.first_name
+    return f"{scope}（{user.get_role_display()}）" if scope else ""
+
+
+@register.filter
+def person(user: Any) -> str:
+    """An account as an official reads it: its unit or organisation and its role, never the login
+    name (e.g. "河北省工业和信息化厅（省厅）" rather than "province")."""
+    if user is None or user == "":
+        return ""
+    return _person(user) or str(user.get_role_display())
+
+
 @register.filter
 def actor_text(event: Any) -> str:
     """Who acted, as an official reads it: the account's unit or organisation and its role (the
@@ -108,7 +127,4 @@ def actor_text(event: Any) -> str:
     actor = getattr(event, "actor", None)
     if actor is None:
         return str(event.actor_label)
-    scope = actor.scope_label or actor.first_name
-    if not scope:
-        return str(event.actor_label)
-    return f"{scope}（{actor.get_role_display()}）"
+    return _person(actor) or str(event.actor_label)
