@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from greenlist.accounts.models import Role, User
@@ -346,12 +348,20 @@ class ResultRow:
     aggregate: review_rules.Aggregate
 
 
-def results(batch: Batch) -> list[ResultRow]:
-    """Every application under the province's review with its experts and aggregated totals."""
-    sheets = sheets_for(batch)
-    applications = list(
-        Application.objects.filter(batch=batch, state__in=REVIEWABLE).select_related("organisation", "unit")
+def reviewable(batch: Batch) -> QuerySet[Application]:
+    """The applications under the province's review, in the register's order (a page's rows)."""
+    return (
+        Application.objects.filter(batch=batch, state__in=REVIEWABLE)
+        .select_related("organisation", "unit")
+        .order_by("unit__order", "category", "submitted_at", "id")
     )
+
+
+def results(batch: Batch, applications: Iterable[Application] | None = None) -> list[ResultRow]:
+    """Every application under the province's review (or only ``applications``, one page of
+    them) with its experts and aggregated totals."""
+    sheets = sheets_for(batch)
+    applications = list(reviewable(batch) if applications is None else applications)
     by_app: dict[int, list[ReviewAssignment]] = defaultdict(list)
     for assignment in ReviewAssignment.objects.filter(
         application__in=[a.pk for a in applications], withdrawn_at=None

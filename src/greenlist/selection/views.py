@@ -3,11 +3,15 @@ objections), the expert's own pages, and the public 公示 page (no login)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +24,9 @@ from greenlist.campaign.actions import ActionRefused
 from greenlist.campaign.models import Application, Attachment
 from greenlist.campaign.workflow import State
 from greenlist.decisions.refusals import NotPermitted
+from greenlist.registry.models import RecommendingUnit
 from greenlist.rules import review as review_rules
+from greenlist.rules.vocabulary import Category
 from greenlist.selection import documents, services
 from greenlist.selection.forms import CloseObjectionForm, ExpertForm, MeetingForm, NoticeForm, ObjectionForm
 from greenlist.selection.models import (
@@ -33,6 +39,48 @@ from greenlist.selection.models import (
 )
 from greenlist.web.views.common import current_batch, require_roles
 from greenlist.web.views.documents import download
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class _Filtered:
+    """The review list narrowed by the page's filters, and the choices to show."""
+
+    applications: QuerySet[Application]
+    unit: str
+    category: str
+    state: str
+    units: list[RecommendingUnit]
+    categories: list[tuple[str, str]]
+    states: list[tuple[str, str]]
+
+
+def _filtered(request: HttpRequest, applications: QuerySet[Application]) -> _Filtered:
+    """Narrow by recommending unit, category and state; an unknown value filters nothing."""
+    units = list(RecommendingUnit.objects.all())
+    unit = request.GET.get("unit", "")
+    category = request.GET.get("category", "")
+    state = request.GET.get("state", "")
+    states = [(s.value, s.label) for s in State if s.value in services.REVIEWABLE]
+    if unit in {u.code for u in units}:
+        applications = applications.filter(unit__code=unit)
+    else:
+        unit = ""
+    if category in {c.value for c in Category}:
+        applications = applications.filter(category=category)
+    else:
+        category = ""
+    if state in {value for value, _ in states}:
+        applications = applications.filter(state=state)
+    else:
+        state = ""
+    return _Filtered(applications, unit, category, state, units, Category.choices(), states)
+
+
+def _kept(request: HttpRequest, page_param: str) -> str:
+    """The query string without ``page_param``, so the pager's links keep the filters."""
+    return urlencode([(k, v) for k, v in request.GET.items() if k != page_param and v])
 
 
 def _refused(request: HttpRequest, refusal: ActionRefused) -> None:
@@ -104,14 +152,22 @@ def assignments(request: HttpRequest) -> HttpResponse:
             _refused(request, refusal)
         except ValueError:
             messages.error(request, "请选择申报和专家后再提交。")
-        return redirect(f"{request.path}?batch={batch.code}")
+        # Back to the same page of the same filtered list the form was sent from.
+        query = request.GET.copy()
+        query["batch"] = batch.code
+        return redirect(f"{request.path}?{query.urlencode()}")
     sheets = services.sheets_for(batch)
+    filtered = _filtered(request, services.reviewable(batch))
+    page = Paginator(filtered.applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/review_assignments.html",
         {
             "batch": batch,
-            "rows": services.results(batch),
+            "page": page,
+            "query": _kept(request, "page"),
+            "rows": services.results(batch, page.object_list),
+            "filters": filtered,
             "experts": Expert.objects.filter(active=True).select_related("unit"),
             "sheets": sheets,
         },
@@ -225,16 +281,26 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "请选择申报后再提交。")
         else:
             messages.success(request, f"已记录对“{application.listed_name}”的会审决定。")
-        return redirect("review_meeting", pk=pk)
+        return redirect(request.get_full_path())
+    filtered = _filtered(request, services.reviewable(record.batch))
+    page = Paginator(filtered.applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    decisions = Paginator(
+        MeetingDecision.objects.filter(meeting=record)
+        .select_related("application__organisation")
+        .order_by("pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("dpage"))
     return render(
         request,
         "web/review_meeting.html",
         {
             "meeting": record,
-            "rows": services.results(record.batch),
-            "decisions": MeetingDecision.objects.filter(meeting=record).select_related(
-                "application__organisation"
-            ),
+            "page": page,
+            "query": _kept(request, "page"),
+            "rows": services.results(record.batch, page.object_list),
+            "filters": filtered,
+            "decisions": decisions,
+            "decisions_query": _kept(request, "dpage"),
             "targets": [(s.value, s.label) for s in services.DECISIONS],
         },
     )

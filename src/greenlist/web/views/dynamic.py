@@ -5,10 +5,12 @@ standing of listed units. Views parse, check the right and delegate to ``greenli
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +31,7 @@ from greenlist.rules.vocabulary import Category, ListLevel
 from greenlist.scoping import unscoped
 from greenlist.web.views.common import require_roles, units_in_view, user_of
 
+PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -80,19 +83,61 @@ def dynamic_home(request: HttpRequest) -> HttpResponse:
         context["own"] = rows
         return render(request, "web/dynamic_home.html", context)
     unit_ids = _unit_ids(user)
-    filings = list(
+    units = units_in_view(request) if user.is_province else []
+    chosen_unit = request.GET.get("unit", "")
+    if chosen_unit:
+        picked = [u.pk for u in units if u.code == chosen_unit]
+        if not picked:
+            raise Http404("推荐单位不正确。")
+        unit_ids = picked
+    # An unknown category or state filters nothing, as on the applications list.
+    category = request.GET.get("category", "")
+    if category not in {c.value for c in Category}:
+        category = ""
+    state = request.GET.get("state", "")
+    if state not in FilingState.values or state == FilingState.DRAFT:
+        state = ""
+    filings = (
         Filing.objects.filter(cycle_year=the_cycle.year)
         .exclude(state=FilingState.DRAFT)
         .select_related("entry", "unit")
-        .order_by("unit__order", "entry__name")
+        .order_by("unit__order", "entry__name", "pk")
     )
+    if unit_ids is not None:
+        filings = filings.filter(unit_id__in=unit_ids)
+    if category:
+        filings = filings.filter(entry__category=category)
+    if state:
+        filings = filings.filter(state=state)
     missing = progress.entries_without_filing(the_cycle, unit_ids)
-    pairs: list[tuple[ProvincialListEntry, Filing | None]] = [(f.entry, f) for f in filings]
-    found = service.flags_of_many(pairs + [(e, None) for e in missing], the_cycle, now)
-    context["filings"] = list(zip(filings, found[: len(filings)], strict=True))
-    context["missing"] = list(zip(missing, found[len(filings) :], strict=True))
+    if category:
+        missing = [e for e in missing if e.category == category]
+    # Two lists on one page, each with its own pager; the flags (negative records, last year's
+    # values) are worked out for the rows shown only, not the province's hundreds.
+    filed_page = Paginator(filings, PAGE_SIZE).get_page(request.GET.get("page"))
+    missing_page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("mpage"))
+    shown_filings = list(filed_page.object_list)
+    shown_missing = list(missing_page.object_list)
+    pairs: list[tuple[ProvincialListEntry, Filing | None]] = [(f.entry, f) for f in shown_filings]
+    found = service.flags_of_many(pairs + [(e, None) for e in shown_missing], the_cycle, now)
+    context["filings"] = list(zip(shown_filings, found[: len(shown_filings)], strict=True))
+    context["missing"] = list(zip(shown_missing, found[len(shown_filings) :], strict=True))
+    context["filed_page"] = filed_page
+    context["missing_page"] = missing_page
+    context["filed_query"] = _kept(request, "page")
+    context["missing_query"] = _kept(request, "mpage")
+    context["units"] = units
+    context["params"] = {"unit": chosen_unit, "category": category, "state": state}
+    context["categories"] = Category.choices()
+    context["states"] = [(v, label) for v, label in FilingState.choices if v != FilingState.DRAFT]
     context["proposals_url"] = progress.proposals_url()
     return render(request, "web/dynamic_home.html", context)
+
+
+def _kept(request: HttpRequest, page_param: str) -> str:
+    """The query string without ``page_param``: the pager's links keep the filters and the other
+    list's page."""
+    return urlencode([(k, v) for k, v in request.GET.items() if k != page_param and v])
 
 
 @login_required
@@ -313,11 +358,14 @@ def standing(request: HttpRequest) -> HttpResponse:
         unit_ids = picked
     with unscoped():
         table = progress.standing_table(category, level, unit_ids)
+    page = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/dynamic_standing.html",
         {
             "table": table,
+            "page": page,
+            "query": _kept(request, "page"),
             "categories": list(Category),
             "levels": list(ListLevel),
             "category": category,
