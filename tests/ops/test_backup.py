@@ -46,3 +46,18 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
     bogus.write_bytes(b"nothing")
     with pytest.raises(CommandError, match="不是 greenlist 备份文件"):
         call_command("restore", str(bogus))
+
+
+def test_every_table_of_the_product_is_in_the_backup() -> None:
+    # A new app's rows (filings, expert reviews…) must travel with the rest, or a restore loses them
+    # and leaves foreign keys pointing at rows it replaced.
+    from django.apps import apps
+
+    from greenlist.ops.backup import tracked_models
+
+    ours = {
+        m
+        for m in apps.get_models()
+        if m.__module__.startswith("greenlist.") and not m._meta.proxy and m._meta.managed
+    }
+    assert ours - set(tracked_models()) == set()

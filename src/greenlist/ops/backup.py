@@ -22,7 +22,17 @@ from django.db.migrations.recorder import MigrationRecorder
 from greenlist.scoping import unscoped
 
 FORMAT = "greenlist-backup/1"
-APP_LABELS = ("accounts", "registry", "campaign", "screening", "audit", "auth", "contenttypes")
+APP_LABELS = (
+    "accounts",
+    "registry",
+    "campaign",
+    "screening",
+    "dynamic",
+    "selection",
+    "audit",
+    "auth",
+    "contenttypes",
+)
 # How the table checksums are computed. "rows/2" sorts the keys of JSON values, so a backup made
 # on SQLite verifies on PostgreSQL (jsonb reorders keys); manifests without the key are "rows/1".
 CHECKSUM = "rows/2"
