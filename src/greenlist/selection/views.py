@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,7 +36,7 @@ from greenlist.selection.models import (
     ReviewAssignment,
     ReviewMeeting,
 )
-from greenlist.web.views.common import current_batch, require_roles
+from greenlist.web.views.common import current_batch, query_without, require_roles
 from greenlist.web.views.documents import download
 
 PAGE_SIZE = 50
@@ -76,11 +75,6 @@ def _filtered(request: HttpRequest, applications: QuerySet[Application]) -> _Fil
     else:
         state = ""
     return _Filtered(applications, unit, category, state, units, Category.choices(), states)
-
-
-def _kept(request: HttpRequest, page_param: str) -> str:
-    """The query string without ``page_param``, so the pager's links keep the filters."""
-    return urlencode([(k, v) for k, v in request.GET.items() if k != page_param and v])
 
 
 def _refused(request: HttpRequest, refusal: ActionRefused) -> None:
@@ -165,7 +159,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
         {
             "batch": batch,
             "page": page,
-            "query": _kept(request, "page"),
+            "query": query_without(request, "page", drop_empty=True),
             "rows": services.results(batch, page.object_list),
             "filters": filtered,
             "experts": Expert.objects.filter(active=True).select_related("unit"),
@@ -296,11 +290,11 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": record,
             "page": page,
-            "query": _kept(request, "page"),
+            "query": query_without(request, "page", drop_empty=True),
             "rows": services.results(record.batch, page.object_list),
             "filters": filtered,
             "decisions": decisions,
-            "decisions_query": _kept(request, "dpage"),
+            "decisions_query": query_without(request, "dpage", drop_empty=True),
             "targets": [(s.value, s.label) for s in services.DECISIONS],
         },
     )

@@ -34,7 +34,7 @@ from greenlist.web.export import export_query, wants_xlsx, xlsx_response
 from greenlist.web.templatetags.greenlist import rule_title
 from greenlist.web.todo import home_for
 from greenlist.web.views.account import pending_home
-from greenlist.web.views.common import current_batch, require_roles, role_of, user_of
+from greenlist.web.views.common import current_batch, query_without, require_roles, role_of, user_of
 
 
 @login_required
@@ -303,16 +303,10 @@ def rulings(request: HttpRequest) -> HttpResponse:
             "page": Paginator(rows, 50).get_page(request.GET.get("page")),
             "decisions": Ruling.Decision.choices,
             "decision": decision,
-            "query": _query_without_page(request),
+            "query": query_without(request),
             "export_query": export_query(request),
         },
     )
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -45,3 +47,13 @@ def units_in_view(request: HttpRequest) -> list[RecommendingUnit]:
     if user.unit_id is not None and role_of(request) in (Role.CITY, Role.DEPARTMENT):
         return [user.unit] if user.unit else []
     return []
+
+
+def query_without(request: HttpRequest, name: str = "page", *, drop_empty: bool = False) -> str:
+    """The request's query string without ``name``, for pager links that keep the filters (and,
+    with ``drop_empty``, without parameters left empty by a filter form)."""
+    params = request.GET.copy()
+    params.pop(name, None)
+    if drop_empty:
+        return urlencode([(key, value) for key, value in params.items() if value])
+    return params.urlencode()

@@ -5,7 +5,6 @@ standing of listed units. Views parse, check the right and delegate to ``greenli
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +28,7 @@ from greenlist.registry.models import ProvincialListEntry
 from greenlist.rules import filing as rules
 from greenlist.rules.vocabulary import Category, ListLevel
 from greenlist.scoping import unscoped
-from greenlist.web.views.common import require_roles, units_in_view, user_of
+from greenlist.web.views.common import query_without, require_roles, units_in_view, user_of
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -124,20 +123,14 @@ def dynamic_home(request: HttpRequest) -> HttpResponse:
     context["missing"] = list(zip(shown_missing, found[len(shown_filings) :], strict=True))
     context["filed_page"] = filed_page
     context["missing_page"] = missing_page
-    context["filed_query"] = _kept(request, "page")
-    context["missing_query"] = _kept(request, "mpage")
+    context["filed_query"] = query_without(request, "page", drop_empty=True)
+    context["missing_query"] = query_without(request, "mpage", drop_empty=True)
     context["units"] = units
     context["params"] = {"unit": chosen_unit, "category": category, "state": state}
     context["categories"] = Category.choices()
     context["states"] = [(v, label) for v, label in FilingState.choices if v != FilingState.DRAFT]
     context["proposals_url"] = progress.proposals_url()
     return render(request, "web/dynamic_home.html", context)
-
-
-def _kept(request: HttpRequest, page_param: str) -> str:
-    """The query string without ``page_param``: the pager's links keep the filters and the other
-    list's page."""
-    return urlencode([(k, v) for k, v in request.GET.items() if k != page_param and v])
 
 
 @login_required
@@ -365,7 +358,7 @@ def standing(request: HttpRequest) -> HttpResponse:
         {
             "table": table,
             "page": page,
-            "query": _kept(request, "page"),
+            "query": query_without(request, "page", drop_empty=True),
             "categories": list(Category),
             "levels": list(ListLevel),
             "category": category,

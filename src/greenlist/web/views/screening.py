@@ -29,22 +29,10 @@ from greenlist.rules.vocabulary import Category, Effect, Method
 from greenlist.screening import verdicts
 from greenlist.screening.facts import regional_averages
 from greenlist.web.export import export_query, wants_xlsx, xlsx_response
-from greenlist.web.views.common import current_batch, require_roles, units_in_view, user_of
+from greenlist.web.views.common import current_batch, query_without, require_roles, units_in_view, user_of
 
 PAGE_SIZE = 50  # rows per page: a unit's list at 10,000 applications is hundreds long
 EVALUATOR_PAGE_SIZE = 20  # a province's evaluators at 10,000 applications are hundreds
-
-
-def _query_without(request: HttpRequest, name: str) -> str:
-    params = request.GET.copy()
-    params.pop(name, None)
-    return params.urlencode()
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 FILTERS = {
@@ -136,7 +124,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         "categories": Category.choices(),
         "rows": rows,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "export_query": export_query(request),
         "total": len(result.applications),
         "eligible": sum(1 for r in result.applications if r.eligible),
@@ -153,7 +141,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         ],
         "evaluators": evaluator_page,
         "evaluator_rows": evaluator_rows,
-        "evaluator_query": _query_without(request, "epage"),
+        "evaluator_query": query_without(request, "epage"),
         "rule_texts": params.rules,
         "quota_on": params.on("Q1"),
         "shape": batch_shape(batch),

@@ -14,15 +14,9 @@ from django.shortcuts import render
 from greenlist.accounts.models import Role
 from greenlist.campaign.models import Application, Consultation, UnitSubmission
 from greenlist.screening import verdicts
-from greenlist.web.views.common import current_batch, require_roles
+from greenlist.web.views.common import current_batch, query_without, require_roles
 
 UNITS_PER_PAGE = 3
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
@@ -80,7 +74,7 @@ def selection(request: HttpRequest) -> HttpResponse:
             "submitted": submitted,
             "unit": wanted,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without(request),
             "waiting": UnitSubmission.objects.filter(batch=batch, submitted_at__isnull=True).count(),
             "rule_texts": batch.parameters.rules,
         },
