@@ -40,10 +40,16 @@ ruff format --check src tests bench
 echo "==> mypy"
 mypy
 
+# One pytest worker per core (pytest-xdist); each worker has its own test database, demo copy and
+# media folder. GREENLIST_TEST_WORKERS=0 runs in one process (easier to debug).
+workers="${GREENLIST_TEST_WORKERS:-auto}"
+parallel=(-n "$workers" --dist worksteal)
+[ "$workers" != 0 ] || parallel=()
+
 echo "==> pytest（SQLite）"
 mkdir -p artifacts
 # Tests marked "postgres" need PostgreSQL's own features (COPY, parallel transactions): they run below.
-env -u DATABASE_URL pytest -q -rs --durations=25 -m "not postgres" "$@" | tee artifacts/pytest-sqlite.log
+env -u DATABASE_URL pytest -q -rs --durations=25 "${parallel[@]}" -m "not postgres" "$@" | tee artifacts/pytest-sqlite.log
 skips=$(grep -c "^SKIPPED" artifacts/pytest-sqlite.log || true)
 [ "$skips" = 0 ] || skipped+=("SQLite 测试中有 $skips 项跳过（见 artifacts/pytest-sqlite.log）")
 
@@ -58,7 +64,7 @@ except Exception as exc:
 PY
 then
   echo "==> pytest（PostgreSQL：$pg_url）"
-  DATABASE_URL="$pg_url" pytest -q -rs --durations=25 --create-db "$@" | tee artifacts/pytest-postgres.log
+  DATABASE_URL="$pg_url" pytest -q -rs --durations=25 "${parallel[@]}" --create-db "$@" | tee artifacts/pytest-postgres.log
   skips=$(grep -c "^SKIPPED" artifacts/pytest-postgres.log || true)
   [ "$skips" = 0 ] || skipped+=("PostgreSQL 测试中有 $skips 项跳过（见 artifacts/pytest-postgres.log）")
 else

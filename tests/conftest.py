@@ -55,10 +55,18 @@ def fast_settings() -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Uploaded and generated files of this run; each xdist worker has its own, so two workers'
+    jobs numbered alike never share a folder (or a progress file)."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
+def _fast_passwords(settings: Any, _media_root: Path) -> None:
     for name, value in fast_settings().items():
         setattr(settings, name, value)
+    settings.MEDIA_ROOT = _media_root
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db.models import F
 
 from greenlist.campaign.models import Application
-from greenlist.demo.load import load_demo
 from greenlist.registry.models import (
     CultivationTarget,
     FormerName,
@@ -22,8 +21,7 @@ from greenlist.registry.models import (
 from greenlist.scoping import unscoped
 
 
-def test_the_demo_register_feeds_the_2024_screening(db):
-    load_demo()
+def test_the_demo_register_feeds_the_2024_screening(demo):
     with unscoped():
         entries = ProvincialListEntry.objects.all()
         assert entries.count() >= 300

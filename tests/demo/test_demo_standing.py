@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Sum
 from django.test import Client
 
-from greenlist.demo.load import PASSWORD, load_demo
+from greenlist.demo.load import PASSWORD
 from greenlist.demo.standing import YEARS, load_standing
 from greenlist.registry import standing
 from greenlist.registry.models import ProvincialListEntry, UnitScore
@@ -14,8 +14,7 @@ from greenlist.rules.vocabulary import Category, ListLevel, ListStatus
 from greenlist.scoping import unscoped
 
 
-def test_the_demo_scores_feed_the_average_and_a_three_year_watchlist(db):
-    load_demo()
+def test_the_demo_scores_feed_the_average_and_a_three_year_watchlist(demo):
     with unscoped():
         before = (UnitScore.objects.count(), UnitScore.objects.aggregate(total=Sum("score"))["total"])
         assert load_standing() == 0

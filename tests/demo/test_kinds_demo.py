@@ -12,8 +12,7 @@ from greenlist.demo.kinds import LISTED, UNLISTED, load_kinds_demo
 from greenlist.scoping import unscoped
 
 
-def test_the_demo_has_a_2025_round_screened_by_l1(db: None) -> None:
-    call_command("demo", stdout=io.StringIO())
+def test_the_demo_has_a_2025_round_screened_by_l1(demo: None) -> None:
     with unscoped():
         assert Application.objects.filter(batch__code="2025").count() == LISTED + UNLISTED
         assert load_kinds_demo() == 0  # idempotent

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.test import Client
 
 from greenlist.demo.dynamic import load_dynamic_demo
-from greenlist.demo.load import PASSWORD, load_demo
+from greenlist.demo.load import PASSWORD
 from greenlist.dynamic import service
 from greenlist.dynamic.models import Filing, FilingState, OnSiteCheck
 from greenlist.registry import standing
@@ -16,8 +16,7 @@ from greenlist.rules.vocabulary import Category, ListLevel
 from greenlist.scoping import unscoped
 
 
-def test_the_demo_cycle_is_half_done_with_flags_and_an_on_site_check(db):
-    load_demo()
+def test_the_demo_cycle_is_half_done_with_flags_and_an_on_site_check(demo):
     the_cycle = service.cycle()
     with unscoped():
         listed = service.entries(the_cycle).count()
@@ -48,8 +47,7 @@ def test_the_demo_cycle_is_half_done_with_flags_and_an_on_site_check(db):
     assert load_dynamic_demo() == 0
 
 
-def test_the_demo_pages_of_the_cycle_open_for_the_city_and_the_province(db):
-    load_demo()
+def test_the_demo_pages_of_the_cycle_open_for_the_city_and_the_province(demo):
     city = Client()
     assert city.login(username="city_shijiazhuang", password=PASSWORD)
     page = city.get("/dynamic/").content.decode()

@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from greenlist.campaign.models import Application, Engagement
 from greenlist.campaign.workflow import State
 from greenlist.decisions.refusals import NotPermitted, RuleRefused, cited
 from greenlist.registry.models import Evaluator
+from greenlist.rules.datafiles import read_yaml
 from greenlist.rules.vocabulary import Category
 from greenlist.screening import verdicts
 
@@ -34,7 +34,7 @@ OPEN_STATES = frozenset({State.DRAFT, State.RETURNED, State.SUBMITTED, State.CIT
 @cache
 def declaration_source() -> dict[str, Any]:
     path = Path(settings.GREENLIST_DATA_DIR) / "reference" / "no-result-declaration.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(path)
     return data
 
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from greenlist.documents.styles import TEXT_WIDTH_MM
 from greenlist.rules.batch import DATA_DIR
+from greenlist.rules.datafiles import read_yaml
 
 DEFAULT_LAYOUT = "hebei-2024"
 EDITIONS = ("unit", "province")  # a recommending unit's edition; the province-wide edition
@@ -182,7 +181,7 @@ def _load(path: Path, stamp: int) -> DocumentLayout:
     # Keyed by the file's modification time: an edited layout file is read again.
     if not path.is_file():
         raise LayoutError(f"找不到版式文件 {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     where = path.name
     if not isinstance(data, dict):
         raise LayoutError(f"{where} 不是 YAML 映射")

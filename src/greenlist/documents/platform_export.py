@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from greenlist.campaign.models import Application, Batch
 from greenlist.registry.models import ProvincialListEntry
 from greenlist.rules.batch import DATA_DIR
+from greenlist.rules.datafiles import read_yaml
 from greenlist.rules.routing import route
 from greenlist.rules.vocabulary import Category, ListLevel, ListStatus, Method, ParkLevel
 from greenlist.scoping import unscoped
@@ -29,7 +30,7 @@ class ExportFormatError(ValueError):
 def load_format(name: str, data_dir: Path = DATA_DIR) -> dict[str, Any]:
     path = data_dir / "exports" / f"{name}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise ExportFormatError(f"国家平台导出格式 {path} 无法读取：{exc}") from exc
     if not isinstance(data, dict) or "categories" not in data:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
+
+from greenlist.rules.datafiles import read_yaml
 
 
 def province_file(data_dir: Path | None = None, province: str | None = None) -> Path:
@@ -19,7 +20,7 @@ def province_file(data_dir: Path | None = None, province: str | None = None) -> 
 
 
 def load_province(data_dir: Path | None = None, province: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(province_file(data_dir, province).read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(province_file(data_dir, province))
     return data
 
 

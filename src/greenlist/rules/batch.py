@@ -6,6 +6,7 @@ Rules read parameters only from a :class:`Batch`; a new year's notice is a new f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+
+from greenlist.rules.datafiles import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -453,8 +456,20 @@ def parse_batch(data: dict[str, Any]) -> Batch:
 
 
 def load_batch_file(path: Path) -> Batch:
+    """The batch file at ``path``, parsed once per version of the file (its size and modification
+    time): pages read it on most requests, and an edited file is read again at once."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found = path.stat()
+    except OSError as exc:
+        raise BatchFileError(f"无法读取批次文件 {path}：{exc}") from exc
+    return _parsed_batch_file(path.resolve(), found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_batch_file(path: Path, mtime_ns: int, size: int) -> Batch:
+    # A Batch is frozen, so one parsed copy can be shared; a failed parse is not cached.
+    try:
+        data = read_yaml(path)
     except OSError as exc:
         raise BatchFileError(f"无法读取批次文件 {path}：{exc}") from exc
     except yaml.YAMLError as exc:

@@ -20,9 +20,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from greenlist.rules.batch import DATA_DIR
+from greenlist.rules.datafiles import read_yaml
 from greenlist.rules.facts import ListEntry
 from greenlist.rules.filing import Form, FormField
 from greenlist.rules.findings import Finding
@@ -55,7 +54,7 @@ class CrossCheckMap:
 
 
 def load_map(path: Path = DATA_DIR / "reference" / "cross-checks.yaml") -> CrossCheckMap:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     filing = {
         str(system): {
             str(indicator): FilingLink(str(raw["field"]), tuple(str(u) for u in raw.get("units", ())))

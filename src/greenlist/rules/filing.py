@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from greenlist.rules.batch import DATA_DIR
+from greenlist.rules.datafiles import read_yaml
 from greenlist.rules.exclusions import RULE_OF_TYPE
 from greenlist.rules.facts import NegativeRecord
 from greenlist.rules.findings import Finding
@@ -155,7 +154,7 @@ def _decimal(raw: Any, where: str) -> Decimal:
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise CycleFileError(f"找不到文件 {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise CycleFileError(f"{path.name} 不是 YAML 映射")
     return data

@@ -15,9 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from greenlist.rules.batch import DATA_DIR
+from greenlist.rules.datafiles import read_yaml
 from greenlist.rules.names import normalise_name
 
 _CODE = re.compile(r"^(?:[A-T])?(\d{2,4})$")
@@ -122,7 +121,7 @@ def parse_industries(data: dict[str, Any]) -> IndustryTable:
 
 @lru_cache(maxsize=4)
 def load_industries(path: Path = DATA_DIR / "reference" / "industries.yaml") -> IndustryTable:
-    return parse_industries(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_industries(read_yaml(path))
 
 
 def application_codes(

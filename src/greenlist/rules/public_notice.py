@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from greenlist.rules.datafiles import read_yaml
 
 
 def period_end(start: dt.date, days: int) -> dt.date:
@@ -73,7 +73,7 @@ class NoticeParameters:
 
 
 def load_notice_parameters(path: Path) -> NoticeParameters:
-    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw: dict[str, Any] = read_yaml(path)
     return NoticeParameters(
         days=int(raw["days"]["value"]),
         min_days=int(raw["min_days"]["value"]),

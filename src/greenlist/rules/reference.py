@@ -7,9 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from greenlist.rules.batch import DATA_DIR
+from greenlist.rules.datafiles import read_yaml
 from greenlist.rules.facts import EnergyLevel
 
 
@@ -41,4 +40,4 @@ def parse_energy_levels(data: dict[str, Any]) -> dict[str, EnergyLevel]:
 
 @lru_cache(maxsize=4)
 def energy_levels(path: Path = DATA_DIR / "reference" / "energy-levels.yaml") -> dict[str, EnergyLevel]:
-    return parse_energy_levels(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_energy_levels(read_yaml(path))

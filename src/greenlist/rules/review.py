@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
+from greenlist.rules.datafiles import read_yaml
 
 TWO = Decimal("0.01")
 
@@ -51,7 +51,7 @@ class ReviewSheets:
 
 
 def load_review_sheets(path: Path) -> ReviewSheets:
-    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw: dict[str, Any] = read_yaml(path)
     sheets = {
         category: Sheet(
             category=category,

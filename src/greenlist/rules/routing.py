@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from greenlist.rules.batch import DATA_DIR, Batch, BatchFileError
+from greenlist.rules.datafiles import read_yaml
 from greenlist.rules.industries import application_codes, covers, load_industries
 
 
@@ -70,7 +71,7 @@ def parse_key_industries(data: dict[str, Any]) -> KeyIndustryList:
 def load_key_industries(file: str, data_dir: Path = DATA_DIR) -> KeyIndustryList:
     path = data_dir / "reference" / file
     try:
-        return parse_key_industries(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return parse_key_industries(read_yaml(path))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise BatchFileError(f"重点行业清单 {path} 无法读取或格式错误：{exc!r}") from exc
 

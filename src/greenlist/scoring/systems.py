@@ -20,6 +20,7 @@ from typing import Any, Literal, cast
 import yaml
 
 from greenlist.rules.batch import DATA_DIR
+from greenlist.rules.datafiles import parse_yaml
 from greenlist.rules.names import normalise_name
 
 INDICATORS_DIR = DATA_DIR / "indicators"
@@ -483,7 +484,7 @@ def load_system(path: Path) -> IndicatorSystem:
     except OSError as exc:
         raise IndicatorSystemError(f"无法读取评价体系文件 {path}：{exc.strerror or exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise IndicatorSystemError(f"评价体系文件 {path.name} 不是有效的 YAML：{exc}") from exc
     return parse_system(data, f"评价体系文件 {path.name}")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-import time
+import signal
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -18,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--loop", type=int, default=0, help="每隔多少秒运行一次（0：只运行一次）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        if options["loop"]:
+            # systemd (or a test) stops the loop with SIGTERM: the round in progress finishes and
+            # reports what it sent, so no notice is sent without its line in the log.
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
         while True:
             with unscoped():
                 queued = queue_deadline_reminders(batch_or_error(options["batch"]))
@@ -31,6 +38,5 @@ class Command(BaseCommand):
                     + "：\n"
                     + "\n".join(delivery.errors)
                 )
-            if not options["loop"]:
+            if not options["loop"] or stop.wait(options["loop"]):
                 return
-            time.sleep(options["loop"])
