@@ -63,8 +63,8 @@ except Exception as exc:
     sys.exit(1)
 PY
 then
-  echo "==> pytest（PostgreSQL：$pg_url）"
-  DATABASE_URL="$pg_url" pytest -q -rs --durations=25 "${parallel[@]}" --create-db "$@" | tee artifacts/pytest-postgres.log
+  echo "==> pytest（PostgreSQL：$pg_url；浏览器测试只在 SQLite 一轮运行）"
+  DATABASE_URL="$pg_url" pytest -q -rs --durations=25 "${parallel[@]}" -m "not browser" --create-db "$@" | tee artifacts/pytest-postgres.log
   skips=$(grep -c "^SKIPPED" artifacts/pytest-postgres.log || true)
   [ "$skips" = 0 ] || skipped+=("PostgreSQL 测试中有 $skips 项跳过（见 artifacts/pytest-postgres.log）")
 else

@@ -52,6 +52,9 @@ def fast_settings() -> dict[str, Any]:
         # test's own uncommitted transaction.
         "GREENLIST_PROGRESS_STORE": "file",
         "GREENLIST_SCREENING_ON_READ": True,
+        # WhiteNoise lists every static file when its middleware is made, and the test client makes
+        # it for each client: the tests that fetch a static file turn this back on (static_files).
+        "WHITENOISE_USE_FINDERS": False,
     }
 
 
@@ -114,6 +117,12 @@ def demo(db: None, _demo_databases: DemoDatabases, settings: Any) -> None:
         load_demo()
         return
     _demo_databases.copy_media(Path(settings.MEDIA_ROOT))
+
+
+@pytest.fixture
+def static_files(settings: Any) -> None:
+    """Static files served by WhiteNoise from the apps' folders, as ./run.sh serves them."""
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture

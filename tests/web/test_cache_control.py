@@ -27,7 +27,7 @@ def test_an_api_answer_to_a_token_is_not_stored(personas):
     assert "no-store" in _directives(response["Cache-Control"])
 
 
-def test_static_files_are_not_marked_no_store(personas):
+def test_static_files_are_not_marked_no_store(personas, static_files):
     static = Client().get("/static/greenlist/app.css")
     static_signed_in = personas.client(personas.city_a).get("/static/greenlist/app.css")
 

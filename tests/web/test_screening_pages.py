@@ -124,7 +124,7 @@ def test_templates_download_as_files(demo, client):
     assert client.get("/templates/nothing/").status_code == 404
 
 
-def test_the_province_dashboard_carries_its_charts_as_data(demo, client):
+def test_the_province_dashboard_carries_its_charts_as_data(demo, client, static_files):
     response = login(client, "province").get("/")
     page = response.content.decode()
     for chart in ["chart-quota", "chart-evaluators", "chart-categories", "chart-states"]:
