@@ -186,6 +186,9 @@ def test_the_form_shows_last_years_value_and_flags_a_change_over_the_threshold(p
     page = client.get(f"/dynamic/entries/{entry.pk}/file/").content.decode()
     assert "0.40" in page
     assert "+25.0% 变差超过阈值" in page
+    # The form's unverified status is said once, by its badge, not again in its title.
+    form_heading = page[page.index("填报内容") :].split("</h2>")[0]
+    assert form_heading.count("待核实") == 1
 
 
 def test_a_city_sees_its_filings_and_not_another_citys(filed):
