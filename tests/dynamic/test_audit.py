@@ -187,8 +187,8 @@ def test_the_form_shows_last_years_value_and_flags_a_change_over_the_threshold(p
     assert "0.40" in page
     assert "+25.0% 变差超过阈值" in page
     # The form's unverified status is said once, by its badge, not again in its title.
-    form_heading = page[page.index("填报内容") :].split("</h2>")[0]
-    assert form_heading.count("待核实") == 1
+    form_line = page[page.index("填报表：") :].split("</p>")[0]
+    assert form_line.count("待核实") == 1
 
 
 def test_a_city_sees_its_filings_and_not_another_citys(filed):
