@@ -46,22 +46,32 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 
 def _applications(
-    batch: Batch, ids: Collection[int] | None = None, units: Collection[str] | None = None
+    batch: Batch,
+    ids: Collection[int] | None = None,
+    units: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
 ) -> QuerySet[Application]:
     query = Application.unscoped.filter(batch=batch)
     if ids is not None:
         query = query.filter(pk__in=ids)
     if units is not None:
         query = query.filter(unit__name__in=units)
+    if categories is not None:
+        query = query.filter(category__in=categories)
     return query
 
 
 def application_facts(
-    batch: Batch, *, ids: Collection[int] | None = None, units: Collection[str] | None = None
+    batch: Batch,
+    *,
+    ids: Collection[int] | None = None,
+    units: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
 ) -> list[facts.Application]:
     """The batch's applications: all of them (V3 counts across units), or only ``ids`` or the
-    applications of ``units`` (for re-screening part of a batch or reading stored verdicts)."""
-    selected = _applications(batch, ids, units)
+    applications of ``units`` and ``categories`` (for re-screening part of a batch or reading
+    stored verdicts)."""
+    selected = _applications(batch, ids, units, categories)
     with_evaluation = set(
         Attachment.unscoped.filter(
             application__in=selected, kind=Attachment.Kind.EVALUATION_REPORT

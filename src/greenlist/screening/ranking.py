@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from greenlist.campaign.models import Application, Batch
@@ -17,11 +19,25 @@ from greenlist.screening import verdicts
 @dataclass(frozen=True)
 class Ranking:
     ranked: list[RankedEntry]
-    applications: dict[str, Application]
     quota: int | None  # green factories only (Q1); other categories have no quota
     recommended: list[str]  # keys the quota lets through, in rank order
     held_back: list[str]  # eligible keys beyond the quota
     screening: verdicts.StoredScreening  # the stored verdicts the ranking rests on
+    states: dict[str, str]  # each ranked application's workflow state
+
+    def applications_of(self, keys: Collection[str]) -> dict[str, Application]:
+        """The applications behind ``keys`` (a page of the ranking, say): a unit's list can run to
+        hundreds, and a page shows fifty."""
+        return {
+            str(a.pk): a
+            for a in Application.unscoped.filter(pk__in=[int(k) for k in keys]).select_related(
+                "organisation", "evaluator"
+            )
+        }
+
+    @cached_property
+    def applications(self) -> dict[str, Application]:
+        return self.applications_of([r.key for r in self.ranked])
 
 
 def _category_key(item: ApplicationResult) -> dict[str, Any]:
@@ -39,31 +55,27 @@ def _category_key(item: ApplicationResult) -> dict[str, Any]:
 
 
 def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
-    stored = verdicts.stored(batch, unit_names=[unit.name])
+    stored = verdicts.stored(batch, unit_names=[unit.name], categories=[category])
     result = stored.result
-    entries = []
-    for item in result.applications:
-        if item.application.category != category:
-            continue
-        entries.append(
-            RankEntry(
-                key=item.key,
-                name=item.application.name,
-                eligible=item.eligible,
-                priority=tuple(f.rule for f in item.of(Effect.PRIORITY)),
-                score=item.application.score,
-                submitted_at=item.application.submitted_at,
-                **_category_key(item),
-            )
+    entries = [
+        RankEntry(
+            key=item.key,
+            name=item.application.name,
+            eligible=item.eligible,
+            priority=tuple(f.rule for f in item.of(Effect.PRIORITY)),
+            score=item.application.score,
+            submitted_at=item.application.submitted_at,
+            **_category_key(item),
         )
+        for item in result.applications
+    ]
     ranked = rank(entries)
     limited = category == Category.FACTORY and result.batch.on("Q1")
     quota = next((q.quota for q in result.quotas), None) if limited else None
     recommended, held_back = within_quota(ranked, quota if quota is not None else len(ranked))
-    applications = {
-        str(a.pk): a
-        for a in Application.unscoped.filter(pk__in=[int(e.key) for e in entries]).select_related(
-            "organisation", "evaluator"
-        )
-    }
-    return Ranking(ranked, applications, quota, recommended, held_back, stored)
+    states = dict(
+        Application.unscoped.filter(pk__in=[int(e.key) for e in entries]).values_list("pk", "state")
+    )
+    return Ranking(
+        ranked, quota, recommended, held_back, stored, {str(pk): state for pk, state in states.items()}
+    )

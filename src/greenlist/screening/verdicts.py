@@ -369,17 +369,18 @@ def stored(
     *,
     unit_names: Sequence[str] | None = None,
     ids: Collection[int] | None = None,
+    categories: Collection[str] | None = None,
     now: dt.datetime | None = None,
 ) -> StoredScreening:
-    """The stored verdicts of the batch's applications (of ``unit_names`` or ``ids`` when given),
-    every evaluator's standing, and the units' findings as of ``now``."""
+    """The stored verdicts of the batch's applications (of ``unit_names``, ``ids`` or
+    ``categories`` when given), every evaluator's standing, and the units' findings as of ``now``."""
     ever = ScreeningRun.objects.filter(batch=batch, status=ScreeningRun.Status.DONE).exists()
     if settings.GREENLIST_SCREENING_ON_READ or not ever:
         # Without a worker (tests, one-process tools) the reader catches up itself; with one,
         # only the very first run of a batch is made here.
         run_pending(batch)
     with unscoped():
-        applications = facts.application_facts(batch, ids=ids, units=unit_names)
+        applications = facts.application_facts(batch, ids=ids, units=unit_names, categories=categories)
         verdicts = dict(
             Verdict.objects.filter(application__in=[int(a.key) for a in applications]).values_list(
                 "application_id", "findings"

@@ -48,11 +48,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     category = _category(request)
     result = rank_unit(batch, unit, category)
-    rows = [
-        (r, result.applications[r.key], r.key in result.recommended, r.key in result.held_back)
-        for r in result.ranked
-    ]
-    to_recommend = sum(1 for _, a, ok, _ in rows if ok and a.state == "city_review")
+    to_recommend = sum(1 for key in result.recommended if result.states[key] == State.CITY_REVIEW)
+    page = Paginator(result.ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = result.applications_of([r.key for r in page.object_list])
+    recommended, held_back = set(result.recommended), set(result.held_back)
+    rows = [(r, shown[r.key], r.key in recommended, r.key in held_back) for r in page.object_list]
     return render(
         request,
         "web/ranking.html",
@@ -63,7 +63,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "category": category,
             "categories": Category.choices(),
             "rows": rows,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page,
             "query": f"category={category}" + (f"&unit={unit.code}" if user.is_province else ""),
             "quota": result.quota,
             "units": RecommendingUnit.objects.all() if user.is_province else [],
