@@ -75,9 +75,7 @@ def _listed_ids(batch: Batch, unit: RecommendingUnit) -> list[int]:
     ids = []
     for category in Category:
         ranking = rank_unit(batch, unit, category.value)
-        ids += [
-            int(r.key) for r in ranking.ranked if ranking.states[r.key] in UNIT_EDITION_STATES
-        ]
+        ids += [int(r.key) for r in ranking.ranked if ranking.states[r.key] in UNIT_EDITION_STATES]
     return ids
 
 
