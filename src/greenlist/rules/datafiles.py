@@ -15,8 +15,6 @@ try:
 except AttributeError:  # PyYAML without libyaml: same results, slower
     _Loader = yaml.SafeLoader
 
-YAMLError = yaml.YAMLError
-
 
 def parse_yaml(text: str) -> Any:
     """Safe YAML (no Python objects), as ``yaml.safe_load`` reads it."""

@@ -37,6 +37,7 @@ class Ranking:
 
     @cached_property
     def applications(self) -> dict[str, Application]:
+        """Every ranked application (for the actions that walk the whole list)."""
         return self.applications_of([r.key for r in self.ranked])
 
 
@@ -73,9 +74,10 @@ def rank_unit(batch: Batch, unit: RecommendingUnit, category: str) -> Ranking:
     limited = category == Category.FACTORY and result.batch.on("Q1")
     quota = next((q.quota for q in result.quotas), None) if limited else None
     recommended, held_back = within_quota(ranked, quota if quota is not None else len(ranked))
-    states = dict(
-        Application.unscoped.filter(pk__in=[int(e.key) for e in entries]).values_list("pk", "state")
-    )
-    return Ranking(
-        ranked, quota, recommended, held_back, stored, {str(pk): state for pk, state in states.items()}
-    )
+    states = {
+        str(pk): state
+        for pk, state in Application.unscoped.filter(pk__in=[int(e.key) for e in entries]).values_list(
+            "pk", "state"
+        )
+    }
+    return Ranking(ranked, quota, recommended, held_back, stored, states)
