@@ -1,9 +1,10 @@
 """Every role's home and main pages at 1440 px and 390 px in Debian's Chromium: no page-level
 sideways scroll, no console error, axe-core without serious or critical violations, no developer
 text (tests/browser/quality.py). One test per person, so parallel workers share the pages out; one
-logged-in context per width. axe-core runs on every page at 1440 px and on the home page (where
-the navigation folds into a menu) at 390 px: its rules read the document, which the width does not
-change, while the sideways-scroll and text checks run on every page at both widths."""
+logged-in context per width. axe-core runs on every page at 1440 px and on each home page at 390 px
+(where the navigation folds into a menu): the narrow layout changes where things sit, not the
+markup and colours axe judges, except in the menu. The sideways-scroll and text checks run on
+every page at both widths."""
 
 from __future__ import annotations
 
