@@ -3,6 +3,9 @@ whole — whatever the test before changed, committed or not — and a test with
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from greenlist.accounts.models import User
@@ -51,3 +54,17 @@ def _delete_applications() -> None:
     MeetingDecision.objects.all().delete()
     ReviewAssignment.objects.all().delete()
     Application.objects.all().delete()
+
+
+def test_no_test_loads_the_demo_itself() -> None:
+    """A test that loads the demo itself pays seconds the run's copy gives for free (and did, five
+    times over, before the suite was made fast): only the demo's own command test reloads it."""
+    here = Path(__file__).parent
+    allowed = {here / "conftest.py", here / "demodb.py", here / "demo" / "test_demo.py"}
+    loads = re.compile(r"\bload_demo\(\)|call_command\(\s*[\"']demo[\"']")
+    offenders = sorted(
+        str(path.relative_to(here))
+        for path in here.rglob("*.py")
+        if path not in allowed and loads.search(path.read_text(encoding="utf-8"))
+    )
+    assert offenders == [], f"ask for the `demo` fixture instead (docs/testing.md): {offenders}"
